@@ -1,0 +1,48 @@
+import type { StreamingSessionEvent } from './events.js';
+import type { StreamingSessionState } from './state.js';
+
+export const STATUS_MESSAGES = {
+  STREAMING_SESSION_CREATE_IN_PROGRESS: 'The streaming session is being created.',
+  STREAMING_SESSION_READY: 'The streaming session is ready.',
+} as const;
+
+/**
+ * Folds one event into the state. Total: an event that cannot follow the current state (which `decide`
+ * never produces) leaves the state unchanged rather than throwing, so a replay never crashes.
+ */
+export function evolve(state: StreamingSessionState, event: StreamingSessionEvent): StreamingSessionState {
+  switch (event.type) {
+    case 'SessionRequested':
+      if (state.state !== 'NOT_REQUESTED') return state;
+      return {
+        state: 'CREATE_IN_PROGRESS',
+        session: event.data,
+        statusCode: 'STREAMING_SESSION_CREATE_IN_PROGRESS',
+        statusMessage: STATUS_MESSAGES.STREAMING_SESSION_CREATE_IN_PROGRESS,
+        updatedAt: event.data.requestedAt,
+        updatedBy: event.data.createdBy,
+      };
+    case 'InstanceAllocated':
+      if (state.state !== 'CREATE_IN_PROGRESS' || state.instanceId !== undefined) return state;
+      return { ...state, instanceId: event.data.instanceId, updatedAt: event.data.allocatedAt };
+    case 'SessionReady':
+      if (state.state !== 'CREATE_IN_PROGRESS' || state.instanceId === undefined) return state;
+      return {
+        ...state,
+        state: 'READY',
+        instanceId: state.instanceId,
+        statusCode: 'STREAMING_SESSION_READY',
+        statusMessage: STATUS_MESSAGES.STREAMING_SESSION_READY,
+        updatedAt: event.data.readyAt,
+      };
+    case 'SessionCreateFailed':
+      if (state.state !== 'CREATE_IN_PROGRESS') return state;
+      return {
+        ...state,
+        state: 'CREATE_FAILED',
+        statusCode: event.data.statusCode,
+        statusMessage: event.data.statusMessage,
+        updatedAt: event.data.failedAt,
+      };
+  }
+}

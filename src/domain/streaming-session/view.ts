@@ -1,0 +1,99 @@
+import type {
+  AutomaticTerminationMode,
+  Instant,
+  SessionBackupMode,
+  SessionPersistenceMode,
+  StreamingSessionStateName,
+  StreamingSessionStatusCode,
+  Tags,
+  VolumeConfiguration,
+  VolumeRetentionMode,
+} from '../values.js';
+import type { ExistingSession } from './state.js';
+
+/** Where sessions live, for their ARNs: `arn:{partition}:nimble:{region}:{account}:streaming-session/{id}`. */
+export interface ArnContext {
+  readonly partition: string;
+  readonly account: string;
+  /** Used when a studio id carries no region prefix (`us-west-2:stid-…` does). */
+  readonly defaultRegion: string;
+}
+
+/** The API's `StreamingSession` record, as it goes on the wire (timestamps as ISO-8601 strings). */
+export interface StreamingSessionView {
+  readonly arn: string;
+  readonly sessionId: string;
+  readonly launchProfileId: string;
+  readonly ec2InstanceType: string;
+  readonly streamingImageId: string;
+  readonly ownedBy: string;
+  readonly createdBy: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly updatedBy: string;
+  readonly state: StreamingSessionStateName;
+  readonly statusCode: StreamingSessionStatusCode;
+  readonly statusMessage: string;
+  readonly sessionPersistenceMode: SessionPersistenceMode;
+  readonly automaticTerminationMode: AutomaticTerminationMode;
+  readonly backupMode: SessionBackupMode;
+  readonly maxBackupsToRetain: number;
+  readonly tags: Tags;
+  readonly volumeConfiguration?: VolumeConfiguration;
+  readonly stopAt?: string;
+  readonly terminateAt?: string;
+  readonly startedAt?: string;
+  readonly startedBy?: string;
+  readonly stoppedAt?: string;
+  readonly stoppedBy?: string;
+  readonly startedFromBackupId?: string;
+  readonly volumeRetentionMode?: VolumeRetentionMode;
+}
+
+/** ISO-8601 in UTC with whole seconds, `2024-01-02T03:04:05Z`: the form SDK v3 parses (reference §1.4). */
+export function formatTimestamp(instant: Instant): string {
+  return new Date(Math.floor(instant / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** The region of a studio id (`us-west-2:stid-…`), or the default when it has no prefix. */
+export function regionOfStudio(studioId: string, defaultRegion: string): string {
+  const colon = studioId.indexOf(':');
+  return colon > 0 ? studioId.slice(0, colon) : defaultRegion;
+}
+
+/** The session's ARN (reference §5). */
+export function sessionArn(studioId: string, sessionId: string, arn: ArnContext): string {
+  const region = regionOfStudio(studioId, arn.defaultRegion);
+  return `arn:${arn.partition}:nimble:${region}:${arn.account}:streaming-session/${sessionId}`;
+}
+
+/**
+ * The API record for a session state: every field the reference lists, defaults emitted explicitly,
+ * timestamps in whole seconds. Pure, so Get and List can render it from any view store.
+ */
+export function toStreamingSessionView(state: ExistingSession, arn: ArnContext): StreamingSessionView {
+  const s = state.session;
+  return {
+    arn: sessionArn(s.studioId, s.sessionId, arn),
+    sessionId: s.sessionId,
+    launchProfileId: s.launchProfileId,
+    ec2InstanceType: s.ec2InstanceType,
+    streamingImageId: s.streamingImageId,
+    ownedBy: s.ownedBy,
+    createdBy: s.createdBy,
+    createdAt: formatTimestamp(s.requestedAt),
+    updatedAt: formatTimestamp(state.updatedAt),
+    updatedBy: state.updatedBy,
+    state: state.state,
+    statusCode: state.statusCode,
+    statusMessage: state.statusMessage,
+    sessionPersistenceMode: s.sessionPersistenceMode,
+    automaticTerminationMode: s.automaticTerminationMode,
+    backupMode: s.backupMode,
+    maxBackupsToRetain: s.maxBackupsToRetain,
+    tags: s.tags,
+    ...(s.volumeConfiguration === undefined ? {} : { volumeConfiguration: s.volumeConfiguration }),
+    ...(s.stopAt === undefined ? {} : { stopAt: formatTimestamp(s.stopAt) }),
+    ...(s.terminateAt === undefined ? {} : { terminateAt: formatTimestamp(s.terminateAt) }),
+  };
+}

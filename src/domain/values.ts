@@ -1,0 +1,111 @@
+/**
+ * The API's own enums and value shapes, in its own words (service model nimble-2020-08-01).
+ */
+
+export const STREAMING_INSTANCE_TYPES = [
+  'g4dn.xlarge',
+  'g4dn.2xlarge',
+  'g4dn.4xlarge',
+  'g4dn.8xlarge',
+  'g4dn.12xlarge',
+  'g4dn.16xlarge',
+  'g3.4xlarge',
+  'g3s.xlarge',
+  'g5.xlarge',
+  'g5.2xlarge',
+  'g5.4xlarge',
+  'g5.8xlarge',
+  'g5.16xlarge',
+] as const;
+export type StreamingInstanceType = (typeof STREAMING_INSTANCE_TYPES)[number];
+
+/** The instance family is the text before the first dot: `g5.xlarge` → `g5`. */
+export function instanceFamily(instanceType: string): string {
+  const dot = instanceType.indexOf('.');
+  return dot < 0 ? instanceType : instanceType.slice(0, dot);
+}
+
+export const STREAMING_SESSION_STATES = [
+  'CREATE_IN_PROGRESS',
+  'DELETE_IN_PROGRESS',
+  'READY',
+  'DELETED',
+  'CREATE_FAILED',
+  'DELETE_FAILED',
+  'STOP_IN_PROGRESS',
+  'START_IN_PROGRESS',
+  'STOPPED',
+  'STOP_FAILED',
+  'START_FAILED',
+] as const;
+export type StreamingSessionStateName = (typeof STREAMING_SESSION_STATES)[number];
+
+export const STREAMING_SESSION_STATUS_CODES = [
+  'STREAMING_SESSION_READY',
+  'STREAMING_SESSION_DELETED',
+  'STREAMING_SESSION_CREATE_IN_PROGRESS',
+  'STREAMING_SESSION_DELETE_IN_PROGRESS',
+  'INTERNAL_ERROR',
+  'INSUFFICIENT_CAPACITY',
+  'ACTIVE_DIRECTORY_DOMAIN_JOIN_ERROR',
+  'NETWORK_CONNECTION_ERROR',
+  'INITIALIZATION_SCRIPT_ERROR',
+  'DECRYPT_STREAMING_IMAGE_ERROR',
+  'NETWORK_INTERFACE_ERROR',
+  'STREAMING_SESSION_STOPPED',
+  'STREAMING_SESSION_STARTED',
+  'STREAMING_SESSION_STOP_IN_PROGRESS',
+  'STREAMING_SESSION_START_IN_PROGRESS',
+  'AMI_VALIDATION_ERROR',
+] as const;
+export type StreamingSessionStatusCode = (typeof STREAMING_SESSION_STATUS_CODES)[number];
+
+/** The status codes a failed provisioning may end with (reference §3.2). */
+export const CREATE_FAILURE_STATUS_CODES = [
+  'INSUFFICIENT_CAPACITY',
+  'NETWORK_INTERFACE_ERROR',
+  'ACTIVE_DIRECTORY_DOMAIN_JOIN_ERROR',
+  'INITIALIZATION_SCRIPT_ERROR',
+  'DECRYPT_STREAMING_IMAGE_ERROR',
+  'AMI_VALIDATION_ERROR',
+  'NETWORK_CONNECTION_ERROR',
+  'INTERNAL_ERROR',
+] as const satisfies readonly StreamingSessionStatusCode[];
+export type CreateFailureStatusCode = (typeof CREATE_FAILURE_STATUS_CODES)[number];
+
+export type SessionPersistenceMode = 'DEACTIVATED' | 'ACTIVATED';
+export type AutomaticTerminationMode = 'DEACTIVATED' | 'ACTIVATED';
+export type SessionBackupMode = 'AUTOMATIC' | 'DEACTIVATED';
+export type VolumeRetentionMode = 'RETAIN' | 'DELETE';
+export type StreamingClipboardMode = 'ENABLED' | 'DISABLED';
+
+/** Studio, launch-profile and streaming-image states share these values. */
+export const RESOURCE_STATES = [
+  'CREATE_IN_PROGRESS',
+  'READY',
+  'UPDATE_IN_PROGRESS',
+  'DELETE_IN_PROGRESS',
+  'DELETED',
+  'DELETE_FAILED',
+  'CREATE_FAILED',
+  'UPDATE_FAILED',
+] as const;
+export type ResourceState = (typeof RESOURCE_STATES)[number];
+
+export interface VolumeConfiguration {
+  readonly size: number;
+  readonly throughput: number;
+  readonly iops: number;
+}
+
+export type Tags = Readonly<Record<string, string>>;
+
+/** Epoch milliseconds. The domain keeps whole seconds, as the API's timestamps do. */
+export type Instant = number;
+
+/** Truncates an instant to whole seconds, the resolution of every timestamp the API emits. */
+export function toWholeSeconds(instant: Instant): Instant {
+  return Math.floor(instant / 1000) * 1000;
+}
+
+export const MINUTE_MS = 60_000;
