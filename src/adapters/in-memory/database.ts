@@ -1,0 +1,45 @@
+import type { ClientTokenRecord, StoredEvent } from '../../application/ports/event-store.js';
+import type { SessionViewRow } from '../../application/ports/session-views.js';
+
+interface Stream {
+  readonly studioId: string;
+  readonly events: StoredEvent[];
+  snapshot?: unknown;
+}
+
+export interface JobEntry {
+  readonly studioId: string;
+  readonly sessionId: string;
+  owner?: string;
+  leaseUntil: number;
+  attempts: number;
+}
+
+/**
+ * The tables of the in-memory adapter, shared by its event store, view and queue. JavaScript runs one
+ * callback at a time, so a commit that checks and writes without awaiting in between is atomic.
+ */
+export class InMemoryDatabase {
+  readonly streams = new Map<string, Stream>();
+  readonly log: StoredEvent[] = [];
+  readonly tokens = new Map<string, ClientTokenRecord>();
+  readonly views = new Map<string, Map<string, SessionViewRow>>();
+  readonly jobs = new Map<string, JobEntry>();
+  readonly #workWaiters = new Set<() => void>();
+
+  /** Wakes every worker waiting for provisioning work. */
+  notifyWork(): void {
+    for (const wake of this.#workWaiters) wake();
+    this.#workWaiters.clear();
+  }
+
+  /** Registers a wake-up; returns a function that unregisters it. */
+  onWork(wake: () => void): () => void {
+    this.#workWaiters.add(wake);
+    return () => this.#workWaiters.delete(wake);
+  }
+}
+
+export const jobKey = (studioId: string, sessionId: string): string => `${studioId}/${sessionId}`;
+export const tokenKey = (studioId: string, operation: string, clientToken: string): string =>
+  JSON.stringify([studioId, operation, clientToken]);

@@ -1,0 +1,118 @@
+import { err, ok, type Result } from 'neverthrow';
+import type {
+  ClientTokenKey,
+  ClientTokenRecord,
+  CommitConflict,
+  CommitSuccess,
+  EventStore,
+  ExpectedVersion,
+  ReadStreamResult,
+  StoredEvent,
+  UnitOfWork,
+} from '../../application/ports/event-store.js';
+import { jobKey, tokenKey, type InMemoryDatabase } from './database.js';
+
+function matches(expected: ExpectedVersion, actual: number): boolean {
+  switch (expected.kind) {
+    case 'any':
+      return true;
+    case 'noStream':
+      return actual === 0;
+    case 'exact':
+      return actual === expected.version;
+  }
+}
+
+/** The reference event store: every expected-version mode, atomic multi-stream commits, the token index. */
+export class InMemoryEventStore implements EventStore {
+  constructor(private readonly db: InMemoryDatabase) {}
+
+  read(streamId: string): Promise<ReadStreamResult> {
+    const stream = this.db.streams.get(streamId);
+    return Promise.resolve({ version: stream?.events.length ?? 0, events: [...(stream?.events ?? [])] });
+  }
+
+  readSnapshot(streamId: string): Promise<{ version: number; snapshot: unknown } | undefined> {
+    const stream = this.db.streams.get(streamId);
+    if (stream?.snapshot === undefined) return Promise.resolve(undefined);
+    return Promise.resolve({ version: stream.events.length, snapshot: stream.snapshot });
+  }
+
+  readAll(afterPosition: number, limit: number): Promise<readonly StoredEvent[]> {
+    // Positions are 1-based indexes into the log, so the first event after `afterPosition` is at that index.
+    return Promise.resolve(this.db.log.slice(Math.max(0, afterPosition), Math.max(0, afterPosition) + limit));
+  }
+
+  findClientToken(key: ClientTokenKey, now: number): Promise<ClientTokenRecord | undefined> {
+    const record = this.db.tokens.get(tokenKey(key.studioId, key.operation, key.clientToken));
+    return Promise.resolve(record !== undefined && record.expiresAt > now ? record : undefined);
+  }
+
+  commit(unit: UnitOfWork, now: number): Promise<Result<CommitSuccess, CommitConflict>> {
+    return Promise.resolve(this.commitNow(unit, now));
+  }
+
+  private commitNow(unit: UnitOfWork, now: number): Result<CommitSuccess, CommitConflict> {
+    // Check everything first, write nothing until every check has passed: all or nothing.
+    for (const append of unit.appends) {
+      const actual = this.db.streams.get(append.streamId)?.events.length ?? 0;
+      if (!matches(append.expected, actual)) {
+        return err({
+          type: 'WrongExpectedVersion',
+          streamId: append.streamId,
+          expected: append.expected,
+          actual,
+        });
+      }
+    }
+    if (unit.clientToken !== undefined) {
+      const t = unit.clientToken;
+      const existing = this.db.tokens.get(tokenKey(t.studioId, t.operation, t.clientToken));
+      if (existing !== undefined && existing.expiresAt > now)
+        return err({ type: 'ClientTokenAlreadyUsed', existing });
+    }
+    const recordedAt = new Date(now);
+    const versions: Record<string, number> = {};
+    for (const append of unit.appends) {
+      let stream = this.db.streams.get(append.streamId);
+      if (stream === undefined) {
+        stream = { studioId: append.studioId, events: [] };
+        this.db.streams.set(append.streamId, stream);
+      }
+      for (const event of append.events) {
+        const stored: StoredEvent = {
+          type: event.type,
+          version: event.version,
+          data: event.data,
+          streamId: append.streamId,
+          studioId: append.studioId,
+          streamVersion: stream.events.length + 1,
+          position: this.db.log.length + 1,
+          recordedAt,
+        };
+        stream.events.push(stored);
+        this.db.log.push(stored);
+      }
+      if (append.snapshot !== undefined) stream.snapshot = append.snapshot;
+      versions[append.streamId] = stream.events.length;
+    }
+    for (const view of unit.views ?? []) {
+      let studio = this.db.views.get(view.studioId);
+      if (studio === undefined) {
+        studio = new Map();
+        this.db.views.set(view.studioId, studio);
+      }
+      studio.set(view.sessionId, { version: view.version, session: view.session });
+    }
+    if (unit.clientToken !== undefined) {
+      const t = unit.clientToken;
+      this.db.tokens.set(tokenKey(t.studioId, t.operation, t.clientToken), t);
+    }
+    for (const job of unit.complete ?? []) this.db.jobs.delete(jobKey(job.studioId, job.sessionId));
+    for (const job of unit.enqueue ?? []) {
+      this.db.jobs.set(jobKey(job.studioId, job.sessionId), { ...job, leaseUntil: 0, attempts: 0 });
+    }
+    if ((unit.enqueue ?? []).length > 0) this.db.notifyWork();
+    return ok({ versions });
+  }
+}

@@ -1,0 +1,23 @@
+import { ContainerModule } from 'inversify';
+import { TOKENS } from '../../application/tokens.js';
+import type { StorageAdapter } from '../inversify/storage.js';
+import { InMemoryDatabase } from './database.js';
+import { InMemoryEventStore } from './event-store.js';
+import { InMemoryProvisioningQueue } from './provisioning-queue.js';
+import { InMemorySessionViews } from './session-views.js';
+
+/**
+ * The in-memory storage adapter set: event store, sessions view and provisioning queue over one
+ * `InMemoryDatabase`. The reference behaviour, and the embedded default.
+ */
+export function inMemoryStorage(db: InMemoryDatabase = new InMemoryDatabase()): StorageAdapter {
+  return {
+    name: 'in-memory',
+    module: new ContainerModule(({ bind }) => {
+      bind(TOKENS.EventStore).toConstantValue(new InMemoryEventStore(db));
+      bind(TOKENS.SessionViews).toConstantValue(new InMemorySessionViews(db));
+      bind(TOKENS.ProvisioningQueue).toConstantValue(new InMemoryProvisioningQueue(db));
+    }),
+    close: () => Promise.resolve(),
+  };
+}

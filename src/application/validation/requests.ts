@@ -1,0 +1,79 @@
+import type { JSONSchemaType } from 'ajv';
+import { STREAMING_INSTANCE_TYPES } from '../../domain/index.js';
+import { ajv, resultValidator } from './ajv.js';
+
+/**
+ * The input of CreateStreamingSession as the SDK shapes it: path label, body members and the
+ * `X-Amz-Client-Token` header, in one object.
+ */
+export interface CreateStreamingSessionInput {
+  readonly studioId: string;
+  readonly launchProfileId: string;
+  readonly ec2InstanceType?: string;
+  readonly streamingImageId?: string;
+  readonly ownedBy?: string;
+  readonly tags?: Readonly<Record<string, string>>;
+  readonly clientToken?: string;
+}
+
+/** The input of GetStreamingSession. */
+export interface GetStreamingSessionInput {
+  readonly studioId: string;
+  readonly sessionId: string;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * Derived from the service model (nimble-2020-08-01): `launchProfileId` and `studioId` required,
+ * `ec2InstanceType` from the StreamingInstanceType enum, `streamingImageId` 0–22 of `[a-zA-Z0-9-_]`,
+ * `clientToken` 1–64 characters, `tags` a string map. Unknown members are rejected, so a misspelt field is
+ * reported rather than silently ignored. Tag limits are domain rules (reference §8.12), checked there.
+ */
+export const createStreamingSessionInputSchema: JSONSchemaType<Mutable<CreateStreamingSessionInput>> = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['studioId', 'launchProfileId'],
+  properties: {
+    studioId: { type: 'string', minLength: 1 },
+    launchProfileId: { type: 'string' },
+    ec2InstanceType: { type: 'string', enum: [...STREAMING_INSTANCE_TYPES], nullable: true },
+    streamingImageId: {
+      type: 'string',
+      minLength: 0,
+      maxLength: 22,
+      pattern: '^[a-zA-Z0-9-_]*$',
+      nullable: true,
+    },
+    ownedBy: { type: 'string', nullable: true },
+    tags: {
+      type: 'object',
+      required: [],
+      additionalProperties: { type: 'string' },
+      nullable: true,
+    },
+    clientToken: { type: 'string', minLength: 1, maxLength: 64, nullable: true },
+  },
+};
+
+export const getStreamingSessionInputSchema: JSONSchemaType<Mutable<GetStreamingSessionInput>> = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['studioId', 'sessionId'],
+  properties: {
+    studioId: { type: 'string', minLength: 1 },
+    sessionId: { type: 'string', minLength: 1 },
+  },
+};
+
+/** Validates a CreateStreamingSession input; the error names the field and the rule. */
+export const validateCreateStreamingSessionInput = resultValidator<CreateStreamingSessionInput>(
+  ajv.compile(createStreamingSessionInputSchema),
+  'CreateStreamingSession request',
+);
+
+/** Validates a GetStreamingSession input. */
+export const validateGetStreamingSessionInput = resultValidator<GetStreamingSessionInput>(
+  ajv.compile(getStreamingSessionInputSchema),
+  'GetStreamingSession request',
+);

@@ -1,0 +1,192 @@
+/**
+ * The public API, listed by name: what is exported here is the contract; everything else is internal.
+ */
+
+// The domain: deciders, events, errors and the API's values.
+export type { Decider } from './domain/index.js';
+export { replay } from './domain/index.js';
+export type {
+  ApiError,
+  DomainError,
+  ErrorType,
+  ValidationException,
+  AccessDeniedException,
+  ResourceNotFoundException,
+  ConflictException,
+  ServiceQuotaExceededException,
+  ThrottlingException,
+  InternalServerErrorException,
+} from './domain/index.js';
+export {
+  ERROR_TYPES,
+  validationError,
+  accessDenied,
+  conflict,
+  quotaExceeded,
+  throttled,
+  internalError,
+  resourceNotFound,
+} from './domain/index.js';
+export type {
+  StreamingInstanceType,
+  StreamingSessionStateName,
+  StreamingSessionStatusCode,
+  CreateFailureStatusCode,
+  SessionPersistenceMode,
+  AutomaticTerminationMode,
+  SessionBackupMode,
+  VolumeRetentionMode,
+  StreamingClipboardMode,
+  ResourceState,
+  VolumeConfiguration,
+  Tags,
+  Instant,
+} from './domain/index.js';
+export {
+  STREAMING_INSTANCE_TYPES,
+  STREAMING_SESSION_STATES,
+  STREAMING_SESSION_STATUS_CODES,
+  CREATE_FAILURE_STATUS_CODES,
+  RESOURCE_STATES,
+  instanceFamily,
+  toWholeSeconds,
+} from './domain/index.js';
+export type {
+  Studio,
+  LaunchProfile,
+  StreamingImage,
+  StreamConfiguration,
+  StreamConfigurationSessionBackup,
+  ResolvedStreamSettings,
+} from './domain/index.js';
+export {
+  STREAM_CONFIGURATION_DEFAULTS,
+  resolveStreamSettings,
+  isStopAllowed,
+  checkStreamConfiguration,
+} from './domain/index.js';
+export type {
+  Caller,
+  CreateStreamingSessionRequest,
+  Membership,
+  CreateFacts,
+  CreateStreamingSession,
+  RecordInstanceAllocated,
+  MarkSessionReady,
+  FailSessionCreate,
+  StreamingSessionCommand,
+} from './domain/index.js';
+export type {
+  SessionRequestedData,
+  SessionRequested,
+  InstanceAllocated,
+  SessionReady,
+  SessionCreateFailed,
+  StreamingSessionEvent,
+  StreamingSessionEventType,
+} from './domain/index.js';
+export { STREAMING_SESSION_EVENT_TYPES } from './domain/index.js';
+export type {
+  StreamingSessionState,
+  ExistingSession,
+  SessionNotRequested,
+  SessionCreateInProgress,
+  SessionIsReady,
+  SessionCreateFailedState,
+} from './domain/index.js';
+export { initialSessionState } from './domain/index.js';
+export { TAG_LIMITS, checkTags, resolveOwner, resolveStreamingImageId } from './domain/index.js';
+export { StreamingSession, isTerminal } from './domain/index.js';
+export type { ArnContext, StreamingSessionView } from './domain/index.js';
+export { toStreamingSessionView, formatTimestamp, sessionArn, regionOfStudio } from './domain/index.js';
+export type {
+  QuotaLimits,
+  QuotaLedgerState,
+  QuotaLedgerCommand,
+  QuotaLedgerEvent,
+  QuotaLedgerError,
+  ReserveSessionSlot,
+  ReleaseSessionSlot,
+  SessionSlot,
+  SessionSlotReserved,
+  SessionSlotReleased,
+} from './domain/index.js';
+export {
+  QuotaLedger,
+  DEFAULT_QUOTA_LIMITS,
+  QUOTA_NAMES,
+  initialLedgerState,
+  evolveLedger,
+} from './domain/index.js';
+export type { CreateDecision } from './domain/index.js';
+export { decideCreateStreamingSession } from './domain/index.js';
+
+// The embedding entry point.
+export type { StreamingSessionsOptions } from './streaming-sessions.js';
+export { StreamingSessions, createStreamingSessions } from './streaming-sessions.js';
+
+// The application: ports, settings, handlers and inputs.
+export type { ServiceConfig, DeepPartial } from './application/config.js';
+export { defaultServiceConfig, resolveServiceConfig } from './application/config.js';
+export { TOKENS } from './application/tokens.js';
+export type {
+  EventStore,
+  NewEvent,
+  StoredEvent,
+  StreamAppend,
+  SessionViewWrite,
+  ClientTokenKey,
+  ClientTokenRecord,
+  ProvisioningJobKey,
+  UnitOfWork,
+  CommitConflict,
+  CommitSuccess,
+  ReadStreamResult,
+} from './application/ports/event-store.js';
+export { ExpectedVersion } from './application/ports/event-store.js';
+export type { SessionViews, SessionViewRow, SessionListQuery } from './application/ports/session-views.js';
+export type { Catalog } from './application/ports/catalog.js';
+export type { Clock, IdGenerator } from './application/ports/clock.js';
+export type {
+  InstanceProvisioner,
+  InstanceSpec,
+  InstanceStatus,
+  ProvisioningFailure,
+} from './application/ports/provisioner.js';
+export type { ProvisioningQueue, ClaimedJob } from './application/ports/provisioning-queue.js';
+export { CreateStreamingSessionHandler } from './application/create-streaming-session.js';
+export { GetStreamingSessionHandler } from './application/get-streaming-session.js';
+export { ProvisioningWorker } from './application/provisioning-worker.js';
+export type {
+  CreateStreamingSessionInput,
+  GetStreamingSessionInput,
+} from './application/validation/requests.js';
+export {
+  validateCreateStreamingSessionInput,
+  validateGetStreamingSessionInput,
+  createStreamingSessionInputSchema,
+} from './application/validation/requests.js';
+export type {
+  Seed,
+  SeedStudio,
+  SeedLaunchProfile,
+  SeedStreamingImage,
+  SeedCredential,
+  SeedStudioMembership,
+  SeedLaunchProfileMembership,
+  SeedEulaAcceptance,
+  SeedQuotas,
+} from './application/seed.js';
+export { parseSeed, seedSchema } from './application/seed.js';
+export { requestFingerprint, canonicalJson } from './application/fingerprint.js';
+export { sessionStreamId, ledgerStreamId } from './application/streams.js';
+
+// Adapters: in-memory storage and catalog, the simulated provisioner, the system clock and ids.
+export type { StorageAdapter } from './adapters/inversify/storage.js';
+export { coreModule, environmentModule } from './adapters/inversify/core-module.js';
+export { inMemoryStorage } from './adapters/in-memory/module.js';
+export { InMemoryDatabase } from './adapters/in-memory/database.js';
+export { InMemoryCatalog } from './adapters/in-memory/catalog.js';
+export type { SimulatedProvisionerOptions } from './adapters/provisioner/simulated.js';
+export { SimulatedProvisioner } from './adapters/provisioner/simulated.js';
+export { SystemClock, RandomIdGenerator } from './adapters/system/clock.js';

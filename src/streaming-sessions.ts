@@ -1,0 +1,128 @@
+import 'reflect-metadata';
+import { Container } from 'inversify';
+import type { Result } from 'neverthrow';
+import { resolveServiceConfig, type DeepPartial, type ServiceConfig } from './application/config.js';
+import { CreateStreamingSessionHandler } from './application/create-streaming-session.js';
+import { GetStreamingSessionHandler } from './application/get-streaming-session.js';
+import type { Catalog } from './application/ports/catalog.js';
+import type { Clock, IdGenerator } from './application/ports/clock.js';
+import type { InstanceProvisioner } from './application/ports/provisioner.js';
+import { ProvisioningWorker } from './application/provisioning-worker.js';
+import { parseSeed, type Seed } from './application/seed.js';
+import type {
+  CreateStreamingSessionInput,
+  GetStreamingSessionInput,
+} from './application/validation/requests.js';
+import { InMemoryCatalog } from './adapters/in-memory/catalog.js';
+import { inMemoryStorage } from './adapters/in-memory/module.js';
+import { coreModule, environmentModule } from './adapters/inversify/core-module.js';
+import type { StorageAdapter } from './adapters/inversify/storage.js';
+import { SimulatedProvisioner } from './adapters/provisioner/simulated.js';
+import { RandomIdGenerator, SystemClock } from './adapters/system/clock.js';
+import type { ApiError, Caller, StreamingSessionView } from './domain/index.js';
+
+/** How to assemble the control plane; everything but the catalog has an embedded default. */
+export interface StreamingSessionsOptions {
+  /** The catalog: a seed document (validated; throws on an invalid one) or your own Catalog. */
+  readonly catalog: Seed | Catalog;
+  /** Where events, views and the outbox live. Default: in memory. */
+  readonly storage?: StorageAdapter;
+  /** Default: a simulated provisioner whose instances are running at once. */
+  readonly provisioner?: InstanceProvisioner;
+  readonly clock?: Clock;
+  readonly ids?: IdGenerator;
+  readonly config?: DeepPartial<ServiceConfig>;
+  /** Start the provisioning worker at once (default true). */
+  readonly startProvisioning?: boolean;
+}
+
+function isCatalog(value: Seed | Catalog): value is Catalog {
+  return typeof (value as Partial<Catalog>).getStudio === 'function';
+}
+
+/**
+ * The streaming-session control plane, embedded: call its operations with the caller's identity and get
+ * neverthrow Results whose errors are the API's seven error types as data.
+ */
+export class StreamingSessions {
+  readonly #create: CreateStreamingSessionHandler;
+  readonly #get: GetStreamingSessionHandler;
+  readonly #worker: ProvisioningWorker;
+
+  constructor(
+    /** The Inversify container, for those who compose their own handlers or adapters. */
+    readonly container: Container,
+    private readonly storage: StorageAdapter,
+  ) {
+    this.#create = container.get(CreateStreamingSessionHandler);
+    this.#get = container.get(GetStreamingSessionHandler);
+    this.#worker = container.get(ProvisioningWorker);
+  }
+
+  /** CreateStreamingSession: the new session in CREATE_IN_PROGRESS, or the API error. */
+  createStreamingSession(
+    input: CreateStreamingSessionInput,
+    caller: Caller,
+  ): Promise<Result<StreamingSessionView, ApiError>> {
+    return this.#create.handle(input, caller);
+  }
+
+  /** GetStreamingSession: the session's current view. */
+  getStreamingSession(
+    input: GetStreamingSessionInput,
+    caller: Caller,
+  ): Promise<Result<StreamingSessionView, ApiError>> {
+    return this.#get.handle(input, caller);
+  }
+
+  /** Starts the provisioning worker (idempotent). */
+  startProvisioning(): void {
+    this.#worker.start();
+  }
+
+  /** Stops the provisioning worker; unfinished jobs stay in the outbox. */
+  stopProvisioning(): Promise<void> {
+    return this.#worker.stop();
+  }
+
+  /** Stops the worker and releases the storage adapter's own connections. */
+  async close(): Promise<void> {
+    await this.#worker.stop();
+    await this.storage.close();
+  }
+}
+
+/**
+ * Assembles the control plane from its parts: one call for an embedding backend.
+ *
+ * @example
+ * const sessions = await createStreamingSessions({ catalog: seed });
+ * const created = await sessions.createStreamingSession({ studioId, launchProfileId }, caller);
+ */
+export async function createStreamingSessions(options: StreamingSessionsOptions): Promise<StreamingSessions> {
+  const clock = options.clock ?? new SystemClock();
+  let catalog: Catalog;
+  if (isCatalog(options.catalog)) {
+    catalog = options.catalog;
+  } else {
+    const seed = parseSeed(options.catalog);
+    if (seed.isErr()) throw new Error(`Invalid seed: ${seed.error.message}`);
+    catalog = new InMemoryCatalog(seed.value);
+  }
+  const storage = options.storage ?? inMemoryStorage();
+  const container = new Container();
+  await storage.open?.();
+  container.load(
+    coreModule(resolveServiceConfig(options.config)),
+    environmentModule({
+      catalog,
+      provisioner: options.provisioner ?? new SimulatedProvisioner(clock),
+      clock,
+      ids: options.ids ?? new RandomIdGenerator(),
+    }),
+    storage.module,
+  );
+  const sessions = new StreamingSessions(container, storage);
+  if (options.startProvisioning ?? true) sessions.startProvisioning();
+  return sessions;
+}
