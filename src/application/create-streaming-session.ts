@@ -44,13 +44,29 @@ export function withoutNulls(input: unknown): unknown {
   return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null && v !== undefined));
 }
 
+interface LedgerAt {
+  readonly state: QuotaLedgerState;
+  readonly version: number;
+  /** True when read from this process's cache rather than from the store just now. */
+  readonly cached: boolean;
+}
+
 /**
- * CreateStreamingSession: validate → client token → catalog facts → quota ledger → decide → one atomic
- * commit (session stream, ledger, view, token, outbox) → the session's view in CREATE_IN_PROGRESS.
+ * CreateStreamingSession: validate → catalog facts → quota ledger → decide → one atomic commit (session
+ * stream, ledger, view, client token, outbox) → the session's view in CREATE_IN_PROGRESS.
+ *
+ * In steady state a create costs one storage round trip, the commit:
+ * - the client token is not looked up first: the commit refuses a token already held and returns the
+ *   holder, and a decision that fails looks the token up before answering, so a replay whose original
+ *   request took the last quota slot still gets its session rather than a quota error;
+ * - the studio's ledger is cached in-process with its version. Creates in one studio are queued per
+ *   process, so the cache is only stale when another process reserved a slot; the commit's expected
+ *   version then fails, and the ledger is read again. A quota refusal is confirmed on a fresh read.
  */
 @injectable()
 export class CreateStreamingSessionHandler {
   readonly #studioLocks = new KeyedMutex();
+  readonly #ledgers = new Map<string, { readonly state: QuotaLedgerState; readonly version: number }>();
 
   constructor(
     @inject(TOKENS.EventStore) private readonly store: EventStore,
@@ -72,10 +88,6 @@ export class CreateStreamingSessionHandler {
         ? undefined
         : { studioId: input.studioId, operation: CREATE_OPERATION, clientToken: input.clientToken };
 
-    if (tokenKey !== undefined) {
-      const existing = await this.store.findClientToken(tokenKey, this.clock.now());
-      if (existing !== undefined) return this.replay(existing, fingerprint);
-    }
     const facts = await this.loadFacts(input, caller);
     return this.#studioLocks.run(input.studioId, () =>
       this.decideAndCommit(input, caller, facts, fingerprint, tokenKey),
@@ -112,10 +124,27 @@ export class CreateStreamingSessionHandler {
     };
   }
 
-  private async loadLedger(studioId: string): Promise<{ state: QuotaLedgerState; version: number }> {
+  private async loadLedger(studioId: string): Promise<LedgerAt> {
+    const cached = this.#ledgers.get(studioId);
+    if (cached !== undefined) return { ...cached, cached: true };
     const snapshot = await this.store.readSnapshot(ledgerStreamId(studioId));
-    if (snapshot === undefined) return { state: initialLedgerState, version: 0 };
-    return { state: snapshot.snapshot as QuotaLedgerState, version: snapshot.version };
+    const fresh =
+      snapshot === undefined
+        ? { state: initialLedgerState, version: 0 }
+        : { state: snapshot.snapshot as QuotaLedgerState, version: snapshot.version };
+    this.#ledgers.set(studioId, fresh);
+    return { ...fresh, cached: false };
+  }
+
+  /** After a failed decision: a token already held means this is a replay, answered as such. */
+  private async failOrReplay(
+    error: ApiError,
+    tokenKey: ClientTokenKey | undefined,
+    fingerprint: string,
+  ): Promise<Result<StreamingSessionView, ApiError>> {
+    if (tokenKey === undefined) return err(error);
+    const existing = await this.store.findClientToken(tokenKey, this.clock.now());
+    return existing === undefined ? err(error) : this.replay(existing, fingerprint);
   }
 
   private async decideAndCommit(
@@ -152,7 +181,13 @@ export class CreateStreamingSessionHandler {
         initialSessionState,
         { state: ledger.state, limits },
       );
-      if (decision.isErr()) return err(decision.error);
+      if (decision.isErr()) {
+        if (decision.error.type === 'ServiceQuotaExceededException' && ledger.cached) {
+          this.#ledgers.delete(studioId);
+          continue;
+        }
+        return this.failOrReplay(decision.error, tokenKey, fingerprint);
+      }
       const session = decision.value.session.reduce(
         StreamingSession.evolve,
         initialSessionState,
@@ -190,11 +225,18 @@ export class CreateStreamingSessionHandler {
         },
         now,
       );
-      if (committed.isOk()) return ok(toStreamingSessionView(session, this.config.arn));
+      if (committed.isOk()) {
+        this.#ledgers.set(studioId, {
+          state: ledgerState,
+          version: ledger.version + decision.value.ledger.length,
+        });
+        return ok(toStreamingSessionView(session, this.config.arn));
+      }
       const conflictResult = committed.error;
       if (conflictResult.type === 'ClientTokenAlreadyUsed')
         return this.replay(conflictResult.existing, fingerprint);
       // A lost race on the ledger (another process reserved a slot) or a session id collision: decide again.
+      if (conflictResult.streamId === ledgerStreamId(studioId)) this.#ledgers.delete(studioId);
     }
     return err(
       conflict('CONCURRENT_MODIFICATION', 'Too many concurrent creates in this studio; retry the request.', {
