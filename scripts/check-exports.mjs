@@ -1,0 +1,24 @@
+// Imports the built package through its exports map, as a consumer would, and checks that the entry
+// points resolve and expose what the docs promise.
+import assert from 'node:assert/strict';
+
+const main = await import('nimble-streaming-sessions');
+const testing = await import('nimble-streaming-sessions/testing');
+
+for (const name of [
+  'createStreamingSessions',
+  'StreamingSession',
+  'QuotaLedger',
+  'parseSeed',
+  'TOKENS',
+  'inMemoryStorage',
+]) {
+  assert.ok(name in main, `the main entry exports ${name}`);
+}
+for (const name of ['DeciderSpecification']) {
+  assert.ok(name in testing, `the testing entry exports ${name}`);
+}
+assert.ok(!('DeciderSpecification' in main), 'testing helpers stay out of the main entry');
+console.log(
+  `exports ok: ${Object.keys(main).length} from the main entry, ${Object.keys(testing).length} from ./testing`,
+);

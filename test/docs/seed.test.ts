@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseSeed, seedSchema } from 'nimble-streaming-sessions';
+
+const read = (path: string): unknown => JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8'));
+
+describe('the seed format', () => {
+  it('publishes exactly the schema the loader validates with', () => {
+    expect(read('../../docs/seed.schema.json')).toEqual(seedSchema);
+  });
+
+  it('accepts the bundled demo seed', () => {
+    const seed = parseSeed(read('../../seeds/demo.json'));
+    expect(seed.isOk()).toBe(true);
+    expect(seed._unsafeUnwrap().credentials).toHaveLength(3);
+  });
+
+  it('accepts the example in docs/seed.md', () => {
+    const doc = readFileSync(new URL('../../docs/seed.md', import.meta.url), 'utf8');
+    const example = /```json\n([\s\S]*?)\n```/.exec(doc)?.[1];
+    expect(example).toBeDefined();
+    expect(parseSeed(JSON.parse(example ?? '')).isOk()).toBe(true);
+  });
+
+  it('names the path and the rule of a shape error', () => {
+    const seed = parseSeed({
+      studios: [{ studioId: 'us-west-2:stid-abc', state: 'READY', quotas: { maxSessions: -1 } }],
+    });
+    expect(seed._unsafeUnwrapErr()).toMatchObject({
+      type: 'ValidationException',
+      code: 'INVALID_SEED',
+      context: { field: 'studios.0.quotas.maxSessions', rule: 'minimum' },
+    });
+  });
+
+  it('rejects a launch profile of an unknown studio', () => {
+    const seed = parseSeed({
+      studios: [],
+      launchProfiles: [
+        {
+          launchProfileId: 'lp1',
+          studioId: 'us-west-2:stid-nope',
+          state: 'READY',
+          streamConfiguration: {
+            clipboardMode: 'ENABLED',
+            ec2InstanceTypes: ['g4dn.xlarge'],
+            streamingImageIds: ['img'],
+          },
+        },
+      ],
+    });
+    expect(seed._unsafeUnwrapErr().context).toEqual({
+      field: 'launchProfiles.0.studioId',
+      rule: 'reference',
+    });
+  });
+
+  it('rejects the stream-configuration combinations the API forbids', () => {
+    const seed = parseSeed({
+      studios: [{ studioId: 'us-west-2:stid-abc', state: 'READY' }],
+      launchProfiles: [
+        {
+          launchProfileId: 'lp1',
+          studioId: 'us-west-2:stid-abc',
+          state: 'READY',
+          streamConfiguration: {
+            clipboardMode: 'ENABLED',
+            ec2InstanceTypes: ['g4dn.xlarge'],
+            streamingImageIds: ['img'],
+            volumeConfiguration: { size: 600 },
+          },
+        },
+      ],
+    });
+    expect(seed._unsafeUnwrapErr()).toMatchObject({
+      code: 'VOLUME_CONFIGURATION_REQUIRES_PERSISTENCE',
+      context: { field: 'launchProfiles.0.streamConfiguration' },
+    });
+  });
+
+  it('rejects a repeated access key id', () => {
+    const credential = { accessKeyId: 'AKIA1', secretAccessKey: 's', principalId: 'p', kind: 'IAM' };
+    const seed = parseSeed({ studios: [], credentials: [credential, credential] });
+    expect(seed._unsafeUnwrapErr().context).toEqual({ field: 'credentials.1.accessKeyId', rule: 'unique' });
+  });
+});
