@@ -75,18 +75,40 @@ export class ProvisioningWorker {
     this.#running = undefined;
   }
 
+  /**
+   * Keeps up to `batchSize` jobs in hand: claims more as soon as one finishes or new work is announced,
+   * so one slow boot does not hold back the sessions behind it.
+   */
   private async loop(signal: AbortSignal): Promise<void> {
-    while (!signal.aborted) {
-      let processed = 0;
+    const { batchSize, leaseMs, pollIntervalMs } = this.config.provisioning;
+    const inFlight = new Set<Promise<void>>();
+    while (!isAborted(signal)) {
+      let claimed: readonly ClaimedJob[] = [];
       try {
-        processed = await this.runOnce(signal);
+        if (inFlight.size < batchSize) {
+          claimed = await this.queue.claim(
+            this.workerId,
+            batchSize - inFlight.size,
+            leaseMs,
+            this.clock.now(),
+          );
+        }
       } catch {
-        // A store or provisioner outage: the jobs stay in the outbox and are claimed again after the lease.
-        await sleep(this.config.provisioning.pollIntervalMs, signal);
+        // A store outage: try again after the polling interval; claimed jobs come back when leases end.
+        await sleep(pollIntervalMs, signal);
+        continue;
       }
-      if (processed === 0 && !isAborted(signal))
-        await this.queue.waitForWork(this.config.provisioning.pollIntervalMs, signal);
+      for (const job of claimed) {
+        const running: Promise<void> = this.process(job, signal)
+          .catch(() => undefined)
+          .finally(() => inFlight.delete(running));
+        inFlight.add(running);
+      }
+      if (claimed.length === 0 || inFlight.size >= batchSize) {
+        await Promise.race([this.queue.waitForWork(pollIntervalMs, signal), ...inFlight]);
+      }
     }
+    await Promise.allSettled(inFlight);
   }
 
   /** Claims one batch and drives each job as far as it goes. Returns how many jobs it claimed. */
