@@ -93,7 +93,7 @@ export class InMemoryEventStore implements EventStore {
         stream.events.push(stored);
         this.db.log.push(stored);
       }
-      if (append.snapshot !== undefined) stream.snapshot = append.snapshot;
+      stream.snapshot = append.snapshot;
       versions[append.streamId] = stream.events.length;
     }
     for (const view of unit.views ?? []) {

@@ -31,9 +31,15 @@ export class InMemoryProvisioningQueue implements ProvisioningQueue {
     return Promise.resolve(true);
   }
 
+  private hasUnclaimedJob(): boolean {
+    for (const job of this.db.jobs.values()) if (job.owner === undefined) return true;
+    return false;
+  }
+
   waitForWork(timeoutMs: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
-      if (signal?.aborted === true) {
+      // A job enqueued between the worker's last claim and this call must not wait for the poll.
+      if (signal?.aborted === true || this.hasUnclaimedJob()) {
         resolve();
         return;
       }
