@@ -10,6 +10,14 @@ export default defineConfig({
         replacement: fileURLToPath(new URL('./src/testing/index.ts', import.meta.url)),
       },
       {
+        find: /^nimble-streaming-sessions\/http$/,
+        replacement: fileURLToPath(new URL('./src/http.ts', import.meta.url)),
+      },
+      {
+        find: /^nimble-streaming-sessions\/postgres$/,
+        replacement: fileURLToPath(new URL('./src/adapters/postgres/index.ts', import.meta.url)),
+      },
+      {
         find: /^nimble-streaming-sessions$/,
         replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)),
       },

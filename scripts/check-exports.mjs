@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 
 const main = await import('nimble-streaming-sessions');
 const testing = await import('nimble-streaming-sessions/testing');
+const http = await import('nimble-streaming-sessions/http');
+const postgres = await import('nimble-streaming-sessions/postgres');
 
 for (const name of [
   'createStreamingSessions',
@@ -18,6 +20,13 @@ for (const name of [
 for (const name of ['DeciderSpecification']) {
   assert.ok(name in testing, `the testing entry exports ${name}`);
 }
+for (const name of ['createHttpServer', 'startServer', 'credentialStoreFromSeed']) {
+  assert.ok(name in http, `the http entry exports ${name}`);
+}
+for (const name of ['postgresStorage', 'migrate', 'PostgresCatalog']) {
+  assert.ok(name in postgres, `the postgres entry exports ${name}`);
+}
+assert.ok(!('createHttpServer' in main) && !('postgresStorage' in main), 'the main entry loads no server or driver');
 assert.ok(!('DeciderSpecification' in main), 'testing helpers stay out of the main entry');
 console.log(
   `exports ok: ${Object.keys(main).length} from the main entry, ${Object.keys(testing).length} from ./testing`,

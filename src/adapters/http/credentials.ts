@@ -1,0 +1,34 @@
+import type { SeedCredential } from '../../application/seed.js';
+import type { Caller } from '../../domain/index.js';
+
+/** A SigV4 access key: the secret a signature is recomputed with, and the caller it authenticates as. */
+export interface ApiCredential {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly caller: Caller;
+}
+
+/**
+ * Where the HTTP adapter looks up access keys. Asynchronous so a store backed by a database or a secrets
+ * manager fits the same shape as the seed's list.
+ */
+export interface CredentialStore {
+  /** The credential of an access key id, or undefined when the key is unknown. */
+  lookup(accessKeyId: string): Promise<ApiCredential | undefined>;
+}
+
+/**
+ * A credential store over the seed file's `credentials` (accessKeyId → secretAccessKey → principal). Whether
+ * a principal is a studio administrator is not stored here: the catalog's `studioMembers` decide that.
+ */
+export function credentialStoreFromSeed(credentials: readonly SeedCredential[] = []): CredentialStore {
+  const byKey = new Map<string, ApiCredential>();
+  for (const c of credentials) {
+    byKey.set(c.accessKeyId, {
+      accessKeyId: c.accessKeyId,
+      secretAccessKey: c.secretAccessKey,
+      caller: { principalId: c.principalId, kind: c.kind },
+    });
+  }
+  return { lookup: (accessKeyId) => Promise.resolve(byKey.get(accessKeyId)) };
+}

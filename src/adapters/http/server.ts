@@ -1,0 +1,188 @@
+import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Clock } from '../../application/ports/clock.js';
+import { err, ok, type Result } from 'neverthrow';
+import { throttled, validationError, type ApiError, type Caller } from '../../domain/index.js';
+import { SystemClock } from '../system/clock.js';
+import { checkUnboundMembers, decodeJsonBody } from './body.js';
+import type { CredentialStore } from './credentials.js';
+import { classifyError, rawErrorResponse, REQUEST_ID_HEADER, sendApiError } from './errors.js';
+import { OPERATIONS, type DecodedRequest, type Operation, type StreamingSessionsApi } from './routes.js';
+import { SigV4Verifier, type SigV4Options } from './sigv4.js';
+import { TokenBucketThrottle, DEFAULT_THROTTLE, type ThrottleOptions } from './throttle.js';
+
+/** How the HTTP adapter is built: the control plane, who may call it, and the protective limits. */
+export interface HttpServerOptions {
+  /** The control plane the routes call (a `StreamingSessions`, or anything with its two operations). */
+  readonly sessions: StreamingSessionsApi;
+  /** The SigV4 access keys and the principals they authenticate as. */
+  readonly credentials: CredentialStore;
+  /** The clock for signature freshness and throttling. Default: the system clock. */
+  readonly clock?: Clock;
+  /** Clock skew and accepted signing regions. */
+  readonly signature?: Pick<SigV4Options, 'maxClockSkewMs' | 'regions'>;
+  /** The per-principal token bucket, or `false` for none. Default: DEFAULT_THROTTLE. */
+  readonly throttle?: ThrottleOptions | false;
+  /** The largest request body accepted, in bytes. Default 256 KiB. */
+  readonly bodyLimit?: number;
+  /** fastify's (pino) logger settings. Default: no logging. */
+  readonly logger?: boolean | { readonly level: string };
+  /** New request ids. Default: random UUIDs. */
+  readonly requestId?: () => string;
+}
+
+/** The default body limit: a Create with 50 maximal tags, escaped, is well under it. */
+export const DEFAULT_BODY_LIMIT = 256 * 1024;
+
+const EMPTY = new Uint8Array(0);
+const MAX_ECHO = 256;
+
+function unknownOperation(request: FastifyRequest): ApiError {
+  const path = (request.raw.url ?? '').split('?')[0] ?? '';
+  return {
+    type: 'ResourceNotFoundException',
+    code: 'UNKNOWN_OPERATION',
+    message: 'No operation of this API matches the method and path.',
+    context: { method: request.method.slice(0, 16), path: path.slice(0, MAX_ECHO) },
+  };
+}
+
+function declaresBody(request: FastifyRequest): boolean {
+  const length = request.headers['content-length'];
+  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/** Answers HTTP-parser errors (oversized headers, broken framing) in the API's error shape, then hangs up. */
+function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  if (socket.writable) {
+    const code =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? 'REQUEST_HEADER_TOO_LARGE'
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? 'REQUEST_TIMEOUT'
+          : 'MALFORMED_REQUEST';
+    socket.write(rawErrorResponse(validationError(code, 'The HTTP request is malformed.'), randomUUID()));
+  }
+  socket.destroy();
+}
+
+/** Authentication (SigV4 over the raw request), then the authenticated principal's token bucket. */
+async function admit(
+  verifier: SigV4Verifier,
+  throttle: TokenBucketThrottle | undefined,
+  request: FastifyRequest,
+  body: Uint8Array,
+): Promise<Result<Caller, ApiError>> {
+  const verified = await verifier.verify({
+    method: request.method,
+    url: request.raw.url ?? '',
+    headers: request.headers,
+    body,
+  });
+  if (verified.isErr()) return err(verified.error);
+  const caller = verified.value;
+  const waitMs = throttle?.take(caller.principalId) ?? 0;
+  if (waitMs === 0) return ok(caller);
+  return err(
+    throttled('RATE_EXCEEDED', 'Too many requests from this principal; slow down and retry.', {
+      principalId: caller.principalId,
+      retryAfterMs: String(waitMs),
+    }),
+  );
+}
+
+/** The operation's input parts from the wire: decoded labels, the JSON payload (if it has one), headers. */
+function decode(
+  operation: Operation,
+  request: FastifyRequest,
+  body: Uint8Array,
+): Result<DecodedRequest, ApiError> {
+  const payload: Result<Record<string, unknown>, ApiError> = operation.jsonBody
+    ? decodeJsonBody(body, request.headers['content-type'])
+    : ok({});
+  return payload.andThen((members) =>
+    checkUnboundMembers(members, operation.boundMembers).map(() => ({
+      labels: request.params as Record<string, string>,
+      body: members,
+      headers: request.headers,
+    })),
+  );
+}
+
+/**
+ * Builds the restJson1 front door (reference §1): SigV4 authentication, a per-principal throttle, the
+ * operation routes, and the error mapping that gives every failure a typed error with `x-amzn-errortype`
+ * and every response an `x-amzn-requestid`. The instance is not listening yet; call `listen` on it.
+ */
+export function createHttpServer(options: HttpServerOptions): FastifyInstance {
+  const clock = options.clock ?? new SystemClock();
+  const verifier = new SigV4Verifier({ ...options.signature, credentials: options.credentials, clock });
+  const throttle =
+    options.throttle === false
+      ? undefined
+      : new TokenBucketThrottle(options.throttle ?? DEFAULT_THROTTLE, clock);
+  const nextId = options.requestId ?? randomUUID;
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    genReqId: () => nextId(),
+    requestIdHeader: false,
+    exposeHeadRoutes: false,
+    // While closing, in-flight and already-queued requests are still answered (with Connection: close)
+    // rather than refused with a bare 503 that carries no error type.
+    return503OnClosing: false,
+    forceCloseConnections: 'idle',
+    requestTimeout: 60_000,
+    routerOptions: { maxParamLength: 2048 },
+    clientErrorHandler,
+    frameworkErrors: (error, request, reply) => {
+      void reply.header(REQUEST_ID_HEADER, request.id);
+      void sendApiError(reply, classifyError(error, request.id).error);
+    },
+  });
+
+  // One parser for every media type: it only collects the bytes (within bodyLimit), because the signature
+  // is checked over the raw body before anything interprets it; the route decodes the JSON afterwards.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => {
+    done(null, body);
+  });
+
+  app.addHook('onRequest', (request, reply, done) => {
+    void reply.header(REQUEST_ID_HEADER, request.id);
+    done();
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const classified = classifyError(error, request.id);
+    if (classified.internal) request.log.error({ err: error }, 'request failed');
+    return sendApiError(reply, classified.error);
+  });
+
+  app.setNotFoundHandler((request, reply) => sendApiError(reply, unknownOperation(request)));
+
+  const handle = (operation: Operation) => async (request: FastifyRequest, reply: FastifyReply) => {
+    // The router does not read a GET's body, so its signature could not be checked: refuse it plainly.
+    if (!operation.jsonBody && declaresBody(request)) {
+      return sendApiError(
+        reply,
+        validationError('UNEXPECTED_BODY', `${operation.name} takes no request body.`),
+      );
+    }
+    const body = request.body instanceof Uint8Array ? request.body : EMPTY;
+    const admitted = await admit(verifier, throttle, request, body);
+    if (admitted.isErr()) return sendApiError(reply, admitted.error);
+    const decoded = decode(operation, request, body);
+    if (decoded.isErr()) return sendApiError(reply, decoded.error);
+    const result = await operation.invoke(options.sessions, decoded.value, admitted.value);
+    if (result.isErr()) return sendApiError(reply, result.error);
+    return reply.code(200).send(result.value);
+  };
+
+  for (const operation of OPERATIONS) {
+    app.route({ method: operation.method, url: operation.url, handler: handle(operation) });
+  }
+  return app;
+}

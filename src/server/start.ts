@@ -1,0 +1,93 @@
+import { readFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { parseSeed, type Seed } from '../application/seed.js';
+import { credentialStoreFromSeed } from '../adapters/http/credentials.js';
+import { createHttpServer } from '../adapters/http/server.js';
+import { SimulatedProvisioner } from '../adapters/provisioner/simulated.js';
+import { SystemClock } from '../adapters/system/clock.js';
+import { createStreamingSessions, type StreamingSessions } from '../streaming-sessions.js';
+import type { ServerOptions } from './options.js';
+import { openStorage } from './storage.js';
+
+/** A server that is listening, with what it runs on. */
+export interface RunningServer {
+  /** `http://host:port`, with a loopback address when listening on every interface. */
+  readonly url: string;
+  readonly seed: Seed;
+  readonly storageDescription: string;
+  readonly app: FastifyInstance;
+  readonly sessions: StreamingSessions;
+  /**
+   * Graceful stop: no new connections, in-flight requests answered, then the provisioning worker stopped
+   * and storage closed (with its pool). Calling it again returns the same promise.
+   */
+  close(): Promise<void>;
+}
+
+/** Reads and validates a seed file; the error names the file and what is wrong with it. */
+export async function loadSeedFile(path: string): Promise<Seed> {
+  let document: unknown;
+  try {
+    document = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new Error(
+      `Cannot read the seed file ${path}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  const seed = parseSeed(document);
+  if (seed.isErr()) throw new Error(`The seed file ${path} is invalid: ${seed.error.message}`);
+  return seed.value;
+}
+
+function displayUrl(app: FastifyInstance, host: string): string {
+  const { port } = app.server.address() as AddressInfo;
+  const shown = host === '0.0.0.0' || host === '' ? '127.0.0.1' : host === '::' ? '[::1]' : host;
+  return `http://${shown.includes(':') && !shown.startsWith('[') ? `[${shown}]` : shown}:${port}`;
+}
+
+/**
+ * Runs the whole service: the seed's catalog and credentials, the chosen storage, the simulated
+ * provisioner, the provisioning worker and the HTTP adapter, listening on the given port.
+ */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const seed = await loadSeedFile(options.seedFile);
+  const clock = new SystemClock();
+  const { storage, description } = openStorage(options);
+  let sessions: StreamingSessions | undefined;
+  try {
+    sessions = await createStreamingSessions({
+      catalog: seed,
+      storage,
+      clock,
+      provisioner: new SimulatedProvisioner(clock, { bootTimeMs: options.provisionerLatencyMs }),
+    });
+    const app = createHttpServer({
+      sessions,
+      credentials: credentialStoreFromSeed(seed.credentials),
+      clock,
+      throttle: options.throttle,
+      bodyLimit: options.bodyLimit,
+      logger: { level: options.logLevel },
+    });
+    await app.listen({ port: options.port, host: options.host });
+    const running = sessions;
+    let closing: Promise<void> | undefined;
+    return {
+      url: displayUrl(app, options.host),
+      seed,
+      storageDescription: description,
+      app,
+      sessions: running,
+      close: () =>
+        (closing ??= (async () => {
+          await app.close();
+          await running.close();
+        })()),
+    };
+  } catch (error) {
+    // Whatever got as far as opening lets go again, so a failed start leaves no pool or worker behind.
+    await (sessions === undefined ? storage.close() : sessions.close());
+    throw error;
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * Runs the real HTTP adapter on an ephemeral loopback port and hands out real `@aws-sdk/client-nimble`
+ * clients signed with the seed's credentials.
+ */
+import { readFileSync } from 'node:fs';
+import { NimbleClient } from '@aws-sdk/client-nimble';
+import type { FastifyInstance } from 'fastify';
+import {
+  createStreamingSessions,
+  SimulatedProvisioner,
+  SystemClock,
+  type Catalog,
+  type Seed,
+  type SimulatedProvisionerOptions,
+  type StreamingSessions,
+} from 'nimble-streaming-sessions';
+import {
+  createHttpServer,
+  credentialStoreFromSeed,
+  type HttpServerOptions,
+} from 'nimble-streaming-sessions/http';
+
+export const demoSeed = JSON.parse(
+  readFileSync(new URL('../../seeds/demo.json', import.meta.url), 'utf8'),
+) as Seed;
+
+export const STUDIO_ID = 'us-west-2:stid-demo1234abcd5678';
+export const ARTIST_PROFILE = 'LpArtistWorkstation001';
+export const RENDER_PROFILE = 'LpRenderNode000000001';
+/** A launch profile the test seed adds in UPDATE_IN_PROGRESS: creating on it is a ConflictException. */
+export const UPDATING_PROFILE = 'LpUpdating00000000001';
+export const ADMIN_PRINCIPAL = '92677b4b19-0a0a0a0a-0000-4000-8000-00000000ad01';
+export const ARTIST_PRINCIPAL = '92677b4b19-0a0a0a0a-0000-4000-8000-0000000a0001';
+
+export const ARTIST = {
+  accessKeyId: 'AKIADEMOARTIST000001',
+  secretAccessKey: 'demo-artist-secret-key-000000000000000001',
+};
+export const ADMIN = {
+  accessKeyId: 'AKIADEMOADMIN0000001',
+  secretAccessKey: 'demo-admin-secret-key-0000000000000000001',
+};
+
+/** The demo seed plus a launch profile that is being updated. */
+export const testSeed: Seed = {
+  ...demoSeed,
+  launchProfiles: [
+    ...(demoSeed.launchProfiles ?? []),
+    {
+      launchProfileId: UPDATING_PROFILE,
+      studioId: STUDIO_ID,
+      state: 'UPDATE_IN_PROGRESS',
+      streamConfiguration: {
+        clipboardMode: 'ENABLED',
+        ec2InstanceTypes: ['g4dn.xlarge'],
+        streamingImageIds: ['ImgLinuxArtist0000001'],
+      },
+      launchProfileMembers: [{ principalId: ARTIST_PRINCIPAL, persona: 'USER' }],
+    },
+  ],
+};
+
+export interface TestServer {
+  readonly url: string;
+  readonly app: FastifyInstance;
+  readonly sessions: StreamingSessions;
+  /** A client of the real SDK for this server; `maxAttempts: 1` unless told otherwise. */
+  client(credentials?: { accessKeyId: string; secretAccessKey: string }, maxAttempts?: number): NimbleClient;
+  close(): Promise<void>;
+}
+
+export interface TestServerOptions {
+  readonly provisioner?: SimulatedProvisionerOptions;
+  readonly catalog?: Catalog;
+  readonly http?: Partial<Omit<HttpServerOptions, 'sessions' | 'credentials'>>;
+}
+
+/** Composes the service as `npm start` does (in memory, simulated provisioner) and listens on 127.0.0.1:0. */
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const clock = new SystemClock();
+  const sessions = await createStreamingSessions({
+    catalog: options.catalog ?? testSeed,
+    clock,
+    provisioner: new SimulatedProvisioner(clock, { bootTimeMs: 200, ...options.provisioner }),
+  });
+  const app = createHttpServer({
+    sessions,
+    credentials: credentialStoreFromSeed(testSeed.credentials),
+    throttle: false,
+    ...options.http,
+  });
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  const clients: NimbleClient[] = [];
+  return {
+    url,
+    app,
+    sessions,
+    client(credentials = ARTIST, maxAttempts = 1) {
+      const client = new NimbleClient({ endpoint: url, region: 'us-west-2', credentials, maxAttempts });
+      clients.push(client);
+      return client;
+    },
+    async close() {
+      for (const c of clients) c.destroy();
+      await app.close();
+      await sessions.close();
+    },
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * The quick start: `npm start` from the package root (it builds first, as on a fresh clone), called with
+ * the real SDK using the demo seed's credentials, then stopped with SIGTERM.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import {
+  CreateStreamingSessionCommand,
+  NimbleClient,
+  waitUntilStreamingSessionReady,
+} from '@aws-sdk/client-nimble';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ARTIST, ARTIST_PROFILE, STUDIO_ID } from './harness.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Resolves with the first match of `pattern` in the child's output so far and to come. */
+function waitFor(child: ChildProcess, output: { text: string }, pattern: RegExp): Promise<RegExpExecArray> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      const match = pattern.exec(output.text);
+      if (match !== null) {
+        child.stdout?.off('data', check);
+        resolve(match);
+      }
+    };
+    child.stdout?.on('data', check);
+    child.once('exit', (code) => {
+      reject(new Error(`exited with ${String(code)} before printing ${String(pattern)}:\n${output.text}`));
+    });
+    check();
+  });
+}
+
+describe('npm start', () => {
+  let child: ChildProcess | undefined;
+  afterAll(() => {
+    if (child?.exitCode === null && child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+  });
+
+  it('serves the demo seed to the SDK and stops cleanly on SIGTERM', async () => {
+    // The quick start runs with nothing configured: whatever the test environment sets must not leak in.
+    const unset = ['DATABASE_URL', 'SEED_FILE', 'HOST', 'THROTTLE_RATE', 'THROTTLE_BURST', 'BODY_LIMIT'];
+    const env: NodeJS.ProcessEnv = {
+      ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !unset.includes(name))),
+      PORT: '0',
+      PROVISIONER_LATENCY_MS: '300',
+      LOG_LEVEL: 'warn',
+    };
+    const output = { text: '' };
+    child = spawn('npm', ['start'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout?.on('data', (chunk: Buffer) => (output.text += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (output.text += chunk.toString()));
+
+    const [, endpoint = ''] = await waitFor(child, output, /listening on (http:\/\/127\.0\.0\.1:\d+)\n/);
+    expect(output.text).toContain(`export AWS_ACCESS_KEY_ID=${ARTIST.accessKeyId}`);
+    expect(output.text).toContain(`--endpoint-url ${endpoint} --region us-west-2 create-streaming-session`);
+
+    const client = new NimbleClient({ endpoint, region: 'us-west-2', credentials: ARTIST });
+    try {
+      const { session } = await client.send(
+        new CreateStreamingSessionCommand({ studioId: STUDIO_ID, launchProfileId: ARTIST_PROFILE }),
+      );
+      expect(session?.state).toBe('CREATE_IN_PROGRESS');
+      const waited = await waitUntilStreamingSessionReady(
+        { client, maxWaitTime: 30, minDelay: 1, maxDelay: 1 },
+        { studioId: STUDIO_ID, sessionId: session!.sessionId! },
+      );
+      expect(waited.state).toBe('SUCCESS');
+    } finally {
+      client.destroy();
+    }
+
+    // 'close' waits for the output pipes, which the server holds until it has really exited.
+    const closed = once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
+    process.kill(-child.pid!, 'SIGTERM');
+    const [code, signal] = await closed;
+    // npm re-raises the signal on itself once its script has exited; the server's own words say how it went.
+    expect(code === 0 || signal === 'SIGTERM').toBe(true);
+    expect(output.text).toContain('SIGTERM: stopping');
+    expect(output.text).toContain('Stopped.');
+    // A worker or connection that did not let go would have run into the forced exit instead.
+    expect(output.text).not.toContain('exiting');
+  }, 180_000);
+});
