@@ -1,0 +1,234 @@
+// The complete example of docs/embedding.md. The document shows this file region by region, and a test
+// runs it and checks that the document and this file say the same thing.
+// Run it with: npx tsx docs/examples/embedding.ts
+
+// #region setup
+import { readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Container } from 'inversify';
+import {
+  coreModule,
+  createStreamingSessions,
+  CreateStreamingSessionHandler,
+  environmentModule,
+  GetStreamingSessionHandler,
+  InMemoryCatalog,
+  InMemoryDatabase,
+  inMemoryStorage,
+  parseSeed,
+  ProvisioningWorker,
+  RandomIdGenerator,
+  resolveServiceConfig,
+  sessionStreamId,
+  SimulatedProvisioner,
+  SystemClock,
+  TOKENS,
+  type ApiError,
+  type Caller,
+  type Seed,
+  type StreamingSessions,
+  type StreamingSessionView,
+} from 'nimble-streaming-sessions';
+
+/**
+ * The demo catalog shipped with the package: one studio, two launch profiles, an admin and an artist.
+ * createStreamingSessions validates it, and throws on an invalid one, naming the field.
+ */
+export async function loadSeed(): Promise<Seed> {
+  return JSON.parse(await readFile(new URL('../../seeds/demo.json', import.meta.url), 'utf8')) as Seed;
+}
+
+const studioId = 'us-west-2:stid-demo1234abcd5678';
+/** Callers are whoever your backend authenticated: a portal (studio) user, or a plain IAM principal. */
+export const artist: Caller = {
+  principalId: '92677b4b19-0a0a0a0a-0000-4000-8000-0000000a0001',
+  kind: 'STUDIO_USER',
+};
+export const admin: Caller = {
+  principalId: '92677b4b19-0a0a0a0a-0000-4000-8000-00000000ad01',
+  kind: 'STUDIO_USER',
+};
+// #endregion setup
+
+// #region create
+/** Polls GetStreamingSession, as the SDK's waiter would, until the session leaves CREATE_IN_PROGRESS. */
+export async function waitUntilSettled(
+  sessions: StreamingSessions,
+  sessionId: string,
+): Promise<StreamingSessionView> {
+  for (;;) {
+    const got = await sessions.getStreamingSession({ studioId, sessionId }, artist);
+    if (got.isErr()) throw new Error(`${got.error.type} (${got.error.code}): ${got.error.message}`);
+    if (got.value.state !== 'CREATE_IN_PROGRESS') return got.value;
+    await sleep(50);
+  }
+}
+
+export async function createAndWait(seed: Seed): Promise<StreamingSessionView> {
+  const sessions = await createStreamingSessions({ catalog: seed });
+  try {
+    const input = { studioId, launchProfileId: 'LpArtistWorkstation001', clientToken: 'artist-monday-1' };
+    const created = await sessions.createStreamingSession(input, artist);
+    if (created.isErr()) throw new Error(`${created.error.type}: ${created.error.message}`);
+    console.log(created.value.sessionId, created.value.state); // … CREATE_IN_PROGRESS
+
+    // A retry with the same client token (after a timeout, say) gets the same session, in its current state.
+    const retried = await sessions.createStreamingSession(input, artist);
+    console.log(retried.map((s) => s.sessionId === created.value.sessionId).unwrapOr(false)); // true
+
+    const ready = await waitUntilSettled(sessions, created.value.sessionId);
+    console.log(ready.state, ready.statusCode); // READY STREAMING_SESSION_READY
+
+    // The container is yours too: here, the session's history straight from the event store.
+    const history = await sessions.container
+      .get(TOKENS.EventStore)
+      .read(sessionStreamId(studioId, created.value.sessionId));
+    console.log(history.events.map((e) => e.type)); // SessionRequested, InstanceAllocated, SessionReady
+    return ready;
+  } finally {
+    await sessions.close();
+  }
+}
+// #endregion create
+
+// #region errors
+/** Every error is data: `type` is the API error name, `code` the specific reason, `context` the details. */
+export function explain(error: ApiError): string {
+  switch (error.type) {
+    case 'ValidationException':
+      return `Fix the request (${error.code}${error.context.field === undefined ? '' : ` in ${error.context.field}`})`;
+    case 'AccessDeniedException':
+      return `Not allowed: ${error.code}`;
+    case 'ResourceNotFoundException':
+      return `No such ${error.context.resourceType ?? 'resource'}: ${error.context.resourceId ?? '?'}`;
+    case 'ConflictException':
+      return `Try again later: ${error.message}`;
+    case 'ServiceQuotaExceededException':
+      return `Quota "${error.context.quotaName ?? '?'}" is full (${error.context.current ?? '?'}/${error.context.limit ?? '?'})`;
+    case 'ThrottlingException':
+    case 'InternalServerErrorException':
+      return `Retry with the same client token: ${error.message}`;
+  }
+}
+
+export async function handleErrors(seed: Seed): Promise<string[]> {
+  const sessions = await createStreamingSessions({ catalog: seed, startProvisioning: false });
+  try {
+    const attempts = [
+      { studioId, launchProfileId: 'LpArtistWorkstation001', ec2InstanceType: 'g5.xlarge' }, // G5 quota is 0
+      { studioId, launchProfileId: 'LpDoesNotExist' },
+      { studioId, launchProfileId: 'LpArtistWorkstation001', ec2InstanceType: 'g4dn.16xlarge' },
+    ];
+    const outcomes: string[] = [];
+    for (const input of attempts) {
+      const result = await sessions.createStreamingSession(input, artist);
+      outcomes.push(result.match((session) => `created ${session.sessionId}`, explain));
+    }
+    return outcomes;
+  } finally {
+    await sessions.close();
+  }
+}
+// #endregion errors
+
+// #region failures
+/** Failure injection: the simulated provisioner fails this instance type the way EC2 might. */
+export async function provisioningFailure(seed: Seed): Promise<StreamingSessionView> {
+  const clock = new SystemClock();
+  const provisioner = new SimulatedProvisioner(clock, {
+    bootTimeMs: 100,
+    failBootInstanceTypes: { 'g4dn.4xlarge': 'INSUFFICIENT_CAPACITY' },
+  });
+  const sessions = await createStreamingSessions({ catalog: seed, clock, provisioner });
+  try {
+    const created = await sessions.createStreamingSession(
+      { studioId, launchProfileId: 'LpRenderNode000000001' },
+      artist,
+    );
+    if (created.isErr()) throw new Error(explain(created.error));
+    const settled = await waitUntilSettled(sessions, created.value.sessionId);
+    console.log(settled.state, settled.statusCode); // CREATE_FAILED INSUFFICIENT_CAPACITY
+    return settled;
+  } finally {
+    await sessions.close();
+  }
+}
+// #endregion failures
+
+// #region storage
+/**
+ * Storage is one option. Two instances over one storage behave like two processes over one database:
+ * what one creates, the other reads. A PostgreSQL storage adapter plugs in the same way.
+ */
+export async function sharedStorage(seed: Seed): Promise<StreamingSessionView> {
+  const database = new InMemoryDatabase();
+  const front = await createStreamingSessions({ catalog: seed, storage: inMemoryStorage(database) });
+  const back = await createStreamingSessions({ catalog: seed, storage: inMemoryStorage(database) });
+  try {
+    const created = await front.createStreamingSession(
+      { studioId, launchProfileId: 'LpArtistWorkstation001', ownedBy: artist.principalId },
+      admin,
+    );
+    if (created.isErr()) throw new Error(explain(created.error));
+    const seen = await back.getStreamingSession({ studioId, sessionId: created.value.sessionId }, artist);
+    if (seen.isErr()) throw new Error(explain(seen.error));
+    return seen.value;
+  } finally {
+    await Promise.all([front.close(), back.close()]);
+  }
+}
+// #endregion storage
+
+// #region container
+/** Your own composition: the same modules and TOKENS the one-call API uses, with your choices in them. */
+export async function ownContainer(seedDocument: unknown): Promise<StreamingSessionView> {
+  const seed = parseSeed(seedDocument);
+  if (seed.isErr()) throw new Error(`Invalid seed: ${seed.error.message}`);
+  const clock = new SystemClock();
+  const storage = inMemoryStorage();
+  const container = new Container();
+  container.load(
+    coreModule(
+      resolveServiceConfig({ clientTokenTtlMs: 60 * 60 * 1000, provisioning: { pollIntervalMs: 200 } }),
+    ),
+    environmentModule({
+      catalog: new InMemoryCatalog(seed.value),
+      provisioner: new SimulatedProvisioner(clock, { bootTimeMs: 100 }),
+      clock,
+      ids: new RandomIdGenerator(),
+    }),
+    storage.module,
+  );
+  const create = container.get(CreateStreamingSessionHandler);
+  const get = container.get(GetStreamingSessionHandler);
+  const worker = container.get(ProvisioningWorker);
+  worker.start();
+  try {
+    const created = await create.handle({ studioId, launchProfileId: 'LpRenderNode000000001' }, artist);
+    if (created.isErr()) throw new Error(explain(created.error));
+    for (;;) {
+      const got = await get.handle({ studioId, sessionId: created.value.sessionId }, artist);
+      if (got.isErr()) throw new Error(explain(got.error));
+      if (got.value.state !== 'CREATE_IN_PROGRESS') return got.value;
+      await sleep(50);
+    }
+  } finally {
+    await worker.stop();
+    await storage.close();
+  }
+}
+// #endregion container
+
+// #region main
+export async function main(): Promise<void> {
+  const seed = await loadSeed();
+  await createAndWait(seed);
+  console.log(await handleErrors(seed));
+  await provisioningFailure(seed);
+  console.log((await sharedStorage(seed)).ownedBy);
+  console.log((await ownContainer(seed)).state);
+}
+
+if (process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href)
+  await main();
+// #endregion main

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { ExpectedVersion } from '../../application/ports/event-store.js';
+import { append, STUDIO, T0, type ContractContext } from './fixtures.js';
+
+const LEASE = 1_000;
+
+/**
+ * The provisioning outbox: jobs enqueued and completed by commits; claimed by workers with a lease that
+ * only the holder can renew and that lets another worker take the job once it ends.
+ */
+export function testQueueContract({ subject, commitOk }: ContractContext): void {
+  const queue = () => subject().queue;
+  const job = (sessionId: string) => ({ studioId: STUDIO, sessionId });
+  const enqueue = (...sessionIds: string[]) => commitOk({ appends: [], enqueue: sessionIds.map(job) });
+
+  describe('provisioning outbox', () => {
+    it('hands an enqueued job to one worker at a time, with a lease and an attempt count', async () => {
+      await enqueue('session-1');
+      expect(await queue().claim('w1', 10, LEASE, T0)).toEqual([
+        { ...job('session-1'), attempts: 1, leaseUntil: T0 + LEASE },
+      ]);
+      expect(await queue().claim('w2', 10, LEASE, T0 + LEASE - 1)).toEqual([]);
+      expect(await queue().claim('w1', 10, LEASE, T0 + LEASE - 1)).toEqual([]);
+    });
+
+    it('claims at most `limit` jobs, each exactly once', async () => {
+      await enqueue('session-1', 'session-2', 'session-3');
+      const first = await queue().claim('w1', 2, LEASE, T0);
+      const second = await queue().claim('w2', 2, LEASE, T0);
+      expect(first).toHaveLength(2);
+      expect(second).toHaveLength(1);
+      expect([...first, ...second].map((j) => j.sessionId).sort()).toEqual([
+        'session-1',
+        'session-2',
+        'session-3',
+      ]);
+      expect(await queue().claim('w3', 2, LEASE, T0)).toEqual([]);
+    });
+
+    it('lets another worker take a job whose lease ended; the first worker can no longer renew it', async () => {
+      await enqueue('session-1');
+      await queue().claim('w1', 10, LEASE, T0);
+      expect(await queue().claim('w2', 10, LEASE, T0 + LEASE + 1)).toEqual([
+        { ...job('session-1'), attempts: 2, leaseUntil: T0 + 2 * LEASE + 1 },
+      ]);
+      expect(await queue().renew(job('session-1'), 'w1', LEASE, T0 + LEASE + 2)).toBe(false);
+      expect(await queue().renew(job('session-1'), 'w2', LEASE, T0 + LEASE + 2)).toBe(true);
+    });
+
+    it('extends the lease when its holder renews it', async () => {
+      await enqueue('session-1');
+      await queue().claim('w1', 10, LEASE, T0);
+      expect(await queue().renew(job('session-1'), 'w1', LEASE, T0 + 500)).toBe(true);
+      expect(await queue().claim('w2', 10, LEASE, T0 + LEASE + 200)).toEqual([]);
+      expect(await queue().claim('w2', 10, LEASE, T0 + LEASE + 501)).toEqual([
+        { ...job('session-1'), attempts: 2, leaseUntil: T0 + 2 * LEASE + 501 },
+      ]);
+    });
+
+    it('refuses to renew for a worker that never held the job, or for an unknown job', async () => {
+      await enqueue('session-1');
+      await queue().claim('w1', 10, LEASE, T0);
+      expect(await queue().renew(job('session-1'), 'w2', LEASE, T0 + 1)).toBe(false);
+      expect(await queue().renew(job('session-unknown'), 'w1', LEASE, T0 + 1)).toBe(false);
+    });
+
+    it('removes a job completed by a commit, together with the events that finish it', async () => {
+      await enqueue('session-1', 'session-2');
+      await queue().claim('w1', 10, LEASE, T0);
+      await commitOk(
+        { appends: [append('S-1', ExpectedVersion.noStream, 'SessionReady')], complete: [job('session-1')] },
+        T0 + 10,
+      );
+      expect(await queue().renew(job('session-1'), 'w1', LEASE, T0 + 20)).toBe(false);
+      expect(await queue().renew(job('session-2'), 'w1', LEASE, T0 + 20)).toBe(true);
+      expect((await queue().claim('w2', 10, LEASE, T0 + 10 * LEASE)).map((j) => j.sessionId)).toEqual([
+        'session-2',
+      ]);
+    });
+
+    it('completes a job that is not claimed, and ignores completing an unknown one', async () => {
+      await enqueue('session-1');
+      await commitOk({ appends: [], complete: [job('session-1'), job('session-unknown')] });
+      expect(await queue().claim('w1', 10, LEASE, T0)).toEqual([]);
+    });
+
+    it('wakes a waiting worker when a commit enqueues work', async () => {
+      // The timeout is far beyond the test's own: only the enqueue can resolve the wait in time.
+      const woken = queue().waitForWork(10 * 60_000);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await enqueue('session-1');
+      await expect(woken).resolves.toBeUndefined();
+    });
+
+    it('resolves a wait after its timeout when nothing arrives', async () => {
+      await expect(queue().waitForWork(10)).resolves.toBeUndefined();
+    });
+
+    it('resolves a wait when its signal aborts, or at once when it already has', async () => {
+      const controller = new AbortController();
+      const waiting = queue().waitForWork(10 * 60_000, controller.signal);
+      controller.abort();
+      await expect(waiting).resolves.toBeUndefined();
+      await expect(queue().waitForWork(10 * 60_000, AbortSignal.abort())).resolves.toBeUndefined();
+    });
+  });
+}
