@@ -1,0 +1,225 @@
+import { err, ok, type Result } from 'neverthrow';
+import type {
+  ClientTokenKey,
+  ClientTokenRecord,
+  CommitConflict,
+  CommitSuccess,
+  EventStore,
+  ReadStreamResult,
+  StoredEvent,
+  StreamAppend,
+  UnitOfWork,
+} from '../../application/ports/event-store.js';
+import { decodeJson, decodeText, encodeJson, encodeText } from './codec.js';
+import type { PostgresDatabase } from './database.js';
+
+interface EventRow {
+  stream_id: string;
+  version: string;
+  studio_id: string;
+  position: string;
+  type: string;
+  type_version: number;
+  data: string;
+  recorded_at: Date;
+}
+
+const EVENT_COLUMNS =
+  'stream_id, version, studio_id, position, type, type_version, data::text as data, recorded_at';
+
+function toStoredEvent(row: EventRow): StoredEvent {
+  return {
+    type: decodeText(row.type),
+    version: row.type_version,
+    data: decodeJson(row.data),
+    streamId: decodeText(row.stream_id),
+    studioId: decodeText(row.studio_id),
+    streamVersion: Number(row.version),
+    position: Number(row.position),
+    recordedAt: row.recorded_at,
+  };
+}
+
+/** The last entry per key: a unit may name a view or job twice, and the later write wins, as in memory. */
+function lastByKey<T>(items: readonly T[] | undefined, key: (item: T) => string): T[] | undefined {
+  if (items === undefined || items.length === 0) return undefined;
+  return [...new Map(items.map((item) => [key(item), item])).values()];
+}
+
+function expectation(append: StreamAppend): { k: 'n' | 'e' | 'a'; v?: number } {
+  const expected = append.expected;
+  switch (expected.kind) {
+    case 'any':
+      return { k: 'a' };
+    case 'noStream':
+      return { k: 'n' };
+    case 'exact':
+      // Version 0 means "no events yet", which is what noStream checks.
+      return expected.version === 0 ? { k: 'n' } : { k: 'e', v: expected.version };
+  }
+}
+
+/** The unit of work as the commit function's one jsonb argument (see migrations/002-commit-function.ts). */
+export function commitArgument(unit: UnitOfWork, now: number): string {
+  const events: unknown[] = [];
+  const appends = unit.appends.map((append, index) => {
+    append.events.forEach((e, k) => {
+      events.push({
+        i: index + 1,
+        b: append.events.length - 1 - k,
+        s: append.streamId,
+        t: append.studioId,
+        type: e.type,
+        version: e.version,
+        data: e.data,
+      });
+    });
+    return {
+      s: append.streamId,
+      t: append.studioId,
+      ...expectation(append),
+      c: append.events.length,
+      ...(append.snapshot === undefined ? {} : { snap: append.snapshot }),
+    };
+  });
+  const token = unit.clientToken;
+  const jobKey = (job: { studioId: string; sessionId: string }) =>
+    JSON.stringify([job.studioId, job.sessionId]);
+  return encodeJson({
+    now,
+    n: events.length,
+    appends,
+    events,
+    views: lastByKey(unit.views, jobKey)?.map((v) => ({
+      t: v.studioId,
+      id: v.sessionId,
+      v: v.version,
+      session: v.session,
+    })),
+    token:
+      token === undefined
+        ? undefined
+        : {
+            t: token.studioId,
+            op: token.operation,
+            ct: token.clientToken,
+            fp: token.fingerprint,
+            sid: token.sessionId,
+            exp: token.expiresAt,
+          },
+    enqueue: lastByKey(unit.enqueue, jobKey)?.map((j) => ({ t: j.studioId, id: j.sessionId })),
+    complete: lastByKey(unit.complete, jobKey)?.map((j) => ({ t: j.studioId, id: j.sessionId })),
+  });
+}
+
+/** The commit function's conflict errors, turned back into the port's Result errors. */
+function conflictOf(error: unknown, unit: UnitOfWork): CommitConflict | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { code, detail } = error as { code?: unknown; detail?: unknown };
+  if (typeof detail !== 'string') return undefined;
+  if (code === 'NS001') {
+    const { i, actual } = decodeJson(detail) as { i: number; actual: number };
+    const append = unit.appends[i - 1];
+    if (append === undefined) return undefined;
+    return { type: 'WrongExpectedVersion', streamId: append.streamId, expected: append.expected, actual };
+  }
+  if (code === 'NS002')
+    return { type: 'ClientTokenAlreadyUsed', existing: decodeJson(detail) as ClientTokenRecord };
+  return undefined;
+}
+
+/**
+ * The event store on PostgreSQL. A commit is one call of the schema's `commit_unit` function, so the
+ * session stream, the ledger, the client token, the view row and the outbox row of a create are written
+ * in one statement and one round trip, every expected-version mode checked in SQL.
+ */
+export class PostgresEventStore implements EventStore {
+  constructor(private readonly db: PostgresDatabase) {}
+
+  async read(streamId: string): Promise<ReadStreamResult> {
+    const { rows } = await this.db.query<EventRow>(
+      'read-stream',
+      `select ${EVENT_COLUMNS} from ${this.db.s}.events where stream_id = $1 order by version`,
+      [encodeText(streamId)],
+    );
+    const events = rows.map(toStoredEvent);
+    return { version: events.at(-1)?.streamVersion ?? 0, events };
+  }
+
+  async readSnapshot(streamId: string): Promise<{ version: number; snapshot: unknown } | undefined> {
+    const { rows } = await this.db.query<{ snapshot_version: string; snapshot: string }>(
+      'read-snapshot',
+      `select snapshot_version, snapshot::text as snapshot from ${this.db.s}.streams
+       where stream_id = $1 and snapshot_version is not null limit 1`,
+      [encodeText(streamId)],
+    );
+    const row = rows[0];
+    if (row === undefined) return undefined;
+    return { version: Number(row.snapshot_version), snapshot: decodeJson(row.snapshot) };
+  }
+
+  /**
+   * A page of the log, returned at once when its positions follow on from `afterPosition` without a
+   * hole. A hole below a visible event is a transaction still running or one rolled back; the page is
+   * then read behind the log barrier, which waits for the writers in flight, so the reader sees everything
+   * committed before it asked and never an event that something running could still precede (see
+   * migrations/002-commit-function.ts).
+   */
+  async readAll(afterPosition: number, limit: number): Promise<readonly StoredEvent[]> {
+    if (limit <= 0) return [];
+    const after = Math.floor(afterPosition);
+    const { rows } = await this.db.query<EventRow>(
+      'read-all',
+      `select ${EVENT_COLUMNS} from ${this.db.s}.events where position > $1 order by position limit $2`,
+      [after, Math.floor(limit)],
+    );
+    if (rows.every((row, i) => Number(row.position) === after + i + 1)) return rows.map(toStoredEvent);
+    const settled = await this.db.query<EventRow>(
+      'read-all-settled',
+      `select ${EVENT_COLUMNS} from ${this.db.s}.read_log_settled($1, $2)`,
+      [after, Math.floor(limit)],
+    );
+    return settled.rows.map(toStoredEvent);
+  }
+
+  async findClientToken(key: ClientTokenKey, now: number): Promise<ClientTokenRecord | undefined> {
+    const { rows } = await this.db.query<{ fingerprint: string; session_id: string; expires_at: number }>(
+      'find-client-token',
+      `select fingerprint, session_id, expires_at from ${this.db.s}.client_tokens
+       where studio_id = $1 and operation = $2 and client_token = $3 and expires_at > $4`,
+      [encodeText(key.studioId), encodeText(key.operation), encodeText(key.clientToken), now],
+    );
+    const row = rows[0];
+    if (row === undefined) return undefined;
+    return {
+      studioId: key.studioId,
+      operation: key.operation,
+      clientToken: key.clientToken,
+      fingerprint: decodeText(row.fingerprint),
+      sessionId: decodeText(row.session_id),
+      expiresAt: row.expires_at,
+    };
+  }
+
+  async commit(unit: UnitOfWork, now: number): Promise<Result<CommitSuccess, CommitConflict>> {
+    let versions: number[];
+    try {
+      const { rows } = await this.db.query<{ versions: number[] }>(
+        'commit-unit',
+        `select ${this.db.s}.commit_unit($1::jsonb) as versions`,
+        [commitArgument(unit, now)],
+      );
+      versions = rows[0]?.versions ?? [];
+    } catch (error) {
+      const conflict = conflictOf(error, unit);
+      if (conflict === undefined) throw error;
+      return err(conflict);
+    }
+    const result: Record<string, number> = {};
+    unit.appends.forEach((append, i) => {
+      result[append.streamId] = versions[i] ?? 0;
+    });
+    if ((unit.enqueue ?? []).length > 0) this.db.notifyWork();
+    return ok({ versions: result });
+  }
+}
