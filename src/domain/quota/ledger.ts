@@ -90,6 +90,14 @@ function breach(quotaName: string, limit: number, current: number): ServiceQuota
   );
 }
 
+/**
+ * A counter or limit by key, looking at own properties only: owner ids are free strings, and one named
+ * `constructor` or `__proto__` must not read Object.prototype's members (which would skip the count).
+ */
+function own(record: Readonly<Record<string, number>>, key: string): number | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
 function reserve(
   command: ReserveSessionSlot,
   state: QuotaLedgerState,
@@ -98,24 +106,29 @@ function reserve(
   if (state.total >= limits.maxSessions)
     return err(breach(QUOTA_NAMES.total, limits.maxSessions, state.total));
   const family = instanceFamily(slot.ec2InstanceType);
-  const familyLimit = limits.maxSessionsPerInstanceFamily[family];
-  const familyCount = state.byInstanceFamily[family] ?? 0;
+  const familyLimit = own(limits.maxSessionsPerInstanceFamily, family);
+  const familyCount = own(state.byInstanceFamily, family) ?? 0;
   if (familyLimit !== undefined && familyCount >= familyLimit) {
     return err(breach(QUOTA_NAMES.family(family), familyLimit, familyCount));
   }
-  const ownerCount = state.byOwner[slot.ownedBy] ?? 0;
+  const ownerCount = own(state.byOwner, slot.ownedBy) ?? 0;
   if (limits.maxSessionsPerOwner !== undefined && ownerCount >= limits.maxSessionsPerOwner) {
     return err(breach(QUOTA_NAMES.owner, limits.maxSessionsPerOwner, ownerCount));
   }
   return ok([{ type: 'SessionSlotReserved', version: 1, data: slot }]);
 }
 
+/** Whether the ledger holds a slot of this family and owner (a counter cannot tell which session). */
+function holdsSlot(state: QuotaLedgerState, slot: SessionSlot): boolean {
+  const family = instanceFamily(slot.ec2InstanceType);
+  return (own(state.byInstanceFamily, family) ?? 0) >= 1 && (own(state.byOwner, slot.ownedBy) ?? 0) >= 1;
+}
+
 function release(
   command: ReleaseSessionSlot,
   state: QuotaLedgerState,
 ): Result<readonly QuotaLedgerEvent[], QuotaLedgerError> {
-  const family = instanceFamily(command.slot.ec2InstanceType);
-  if ((state.byInstanceFamily[family] ?? 0) < 1 || (state.byOwner[command.slot.ownedBy] ?? 0) < 1) {
+  if (!holdsSlot(state, command.slot)) {
     return err(
       conflict('SLOT_NOT_RESERVED', `No quota slot is held for the session ${command.slot.sessionId}.`, {
         sessionId: command.slot.sessionId,
@@ -130,7 +143,7 @@ function bump(
   key: string,
   delta: number,
 ): Readonly<Record<string, number>> {
-  const next = (counts[key] ?? 0) + delta;
+  const next = (own(counts, key) ?? 0) + delta;
   const { [key]: _dropped, ...rest } = counts;
   return next > 0 ? { ...rest, [key]: next } : rest;
 }
@@ -139,12 +152,7 @@ function bump(
 export function evolveLedger(state: QuotaLedgerState, event: QuotaLedgerEvent): QuotaLedgerState {
   const family = instanceFamily(event.data.ec2InstanceType);
   const delta = event.type === 'SessionSlotReserved' ? 1 : -1;
-  if (
-    delta < 0 &&
-    ((state.byInstanceFamily[family] ?? 0) < 1 || (state.byOwner[event.data.ownedBy] ?? 0) < 1)
-  ) {
-    return state;
-  }
+  if (delta < 0 && !holdsSlot(state, event.data)) return state;
   return {
     total: state.total + delta,
     byInstanceFamily: bump(state.byInstanceFamily, family, delta),

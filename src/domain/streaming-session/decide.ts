@@ -38,8 +38,9 @@ export function decide(
       }
       return decideCreate(command);
     case 'RecordInstanceAllocated':
+      // The same instance again is a retry, whatever happened since (READY, CREATE_FAILED): nothing to do.
+      if (state.state !== 'NOT_REQUESTED' && state.instanceId === command.instanceId) return ok([]);
       if (state.state !== 'CREATE_IN_PROGRESS') return err(invalidTransition(command, state));
-      if (state.instanceId === command.instanceId) return ok([]);
       if (state.instanceId !== undefined) {
         return err(
           conflict(

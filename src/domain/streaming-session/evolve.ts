@@ -44,5 +44,12 @@ export function evolve(state: StreamingSessionState, event: StreamingSessionEven
         statusMessage: event.data.statusMessage,
         updatedAt: event.data.failedAt,
       };
+    default: {
+      // Unreachable for typed events (the compiler checks every type is handled above), but an event of a
+      // type this version does not know, read from a store written by a newer one, must not make evolve
+      // return undefined and poison every later fold.
+      const _unknown: never = event;
+      return state;
+    }
   }
 }
