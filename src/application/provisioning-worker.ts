@@ -1,5 +1,6 @@
 import { inject, injectable } from 'inversify';
 import { StreamingSession, type ExistingSession, type StreamingSessionCommand } from '../domain/index.js';
+import { abortableWait } from './abortable-wait.js';
 import type { ServiceConfig } from './config.js';
 import type { Clock } from './ports/clock.js';
 import { ExpectedVersion, type EventStore, type ProvisioningJobKey } from './ports/event-store.js';
@@ -9,23 +10,7 @@ import type { SessionViews } from './ports/session-views.js';
 import { sessionStreamId } from './streams.js';
 import { TOKENS } from './tokens.js';
 
-/** Waits `ms`, or less when `signal` aborts; leaves no listener behind either way. */
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal?.aborted === true) {
-      resolve();
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+const sleep = (ms: number, signal?: AbortSignal): Promise<void> => abortableWait(ms, signal);
 
 /** Read through a function so the compiler does not narrow it across awaits. */
 const isAborted = (signal: AbortSignal | undefined): boolean => signal?.aborted === true;

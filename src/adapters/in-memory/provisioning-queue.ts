@@ -1,6 +1,7 @@
 import type { ProvisioningJobKey } from '../../application/ports/event-store.js';
 import type { ClaimedJob, ProvisioningQueue } from '../../application/ports/provisioning-queue.js';
 import { jobKey, type InMemoryDatabase } from './database.js';
+import { abortableWait } from '../../application/abortable-wait.js';
 
 /** The outbox as workers see it: claims with leases over the jobs the event store's commits enqueue. */
 export class InMemoryProvisioningQueue implements ProvisioningQueue {
@@ -37,21 +38,8 @@ export class InMemoryProvisioningQueue implements ProvisioningQueue {
   }
 
   waitForWork(timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      // A job enqueued between the worker's last claim and this call must not wait for the poll.
-      if (signal?.aborted === true || this.hasUnclaimedJob()) {
-        resolve();
-        return;
-      }
-      const done = () => {
-        clearTimeout(timer);
-        unsubscribe();
-        signal?.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, timeoutMs);
-      const unsubscribe = this.db.onWork(done);
-      signal?.addEventListener('abort', done);
-    });
+    // A job enqueued between the worker's last claim and this call must not wait for the poll.
+    if (this.hasUnclaimedJob()) return Promise.resolve();
+    return abortableWait(timeoutMs, signal, (wake) => this.db.onWork(wake));
   }
 }

@@ -2,6 +2,7 @@ import type { ProvisioningJobKey } from '../../application/ports/event-store.js'
 import type { ClaimedJob, ProvisioningQueue } from '../../application/ports/provisioning-queue.js';
 import { decodeText, encodeText } from './codec.js';
 import type { PostgresDatabase } from './database.js';
+import { abortableWait } from '../../application/abortable-wait.js';
 
 interface ClaimRow {
   studio_id: string;
@@ -53,20 +54,6 @@ export class PostgresProvisioningQueue implements ProvisioningQueue {
   }
 
   waitForWork(timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      if (signal?.aborted === true) {
-        resolve();
-        return;
-      }
-      const done = () => {
-        clearTimeout(timer);
-        unsubscribe();
-        signal?.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, timeoutMs);
-      const unsubscribe = this.db.onWork(done);
-      signal?.addEventListener('abort', done);
-    });
+    return abortableWait(timeoutMs, signal, (wake) => this.db.onWork(wake));
   }
 }
