@@ -29,6 +29,7 @@ export {
 } from './domain/index.js';
 export type {
   StreamingInstanceType,
+  NimbleRegion,
   StreamingSessionStateName,
   StreamingSessionStatusCode,
   CreateFailureStatusCode,
@@ -43,6 +44,7 @@ export type {
   Instant,
 } from './domain/index.js';
 export {
+  NIMBLE_REGIONS,
   STREAMING_INSTANCE_TYPES,
   STREAMING_SESSION_STATES,
   STREAMING_SESSION_STATUS_CODES,

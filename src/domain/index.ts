@@ -25,6 +25,7 @@ export {
 } from './errors.js';
 export type {
   StreamingInstanceType,
+  NimbleRegion,
   StreamingSessionStateName,
   StreamingSessionStatusCode,
   CreateFailureStatusCode,
@@ -39,6 +40,7 @@ export type {
   Instant,
 } from './values.js';
 export {
+  NIMBLE_REGIONS,
   STREAMING_INSTANCE_TYPES,
   STREAMING_SESSION_STATES,
   STREAMING_SESSION_STATUS_CODES,

@@ -2,6 +2,22 @@
  * The API's own enums and value shapes, in its own words (service model nimble-2020-08-01).
  */
 
+/** The regions Nimble Studio ran in (reference §1.1). */
+export const NIMBLE_REGIONS = [
+  'us-east-1',
+  'us-east-2',
+  'us-west-2',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ap-northeast-1',
+  'ca-central-1',
+  'eu-central-1',
+  'eu-west-1',
+  'eu-west-2',
+  'eu-north-1',
+] as const;
+export type NimbleRegion = (typeof NIMBLE_REGIONS)[number];
+
 export const STREAMING_INSTANCE_TYPES = [
   'g4dn.xlarge',
   'g4dn.2xlarge',

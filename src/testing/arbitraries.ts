@@ -13,6 +13,7 @@ import {
   type Studio,
 } from '../domain/catalog.js';
 import type { QuotaLimits, SessionSlot } from '../domain/quota/ledger.js';
+import { NIMBLE_REGIONS } from '../domain/values.js';
 import type {
   Caller,
   CreateStreamingSession,
@@ -40,19 +41,7 @@ import {
 // ---------------------------------------------------------------------------------------------- ids
 
 /** The regions Nimble Studio ran in (reference §1.1); studio ids start with one of them. */
-export const NIMBLE_REGIONS = [
-  'us-east-1',
-  'us-east-2',
-  'us-west-2',
-  'ap-southeast-1',
-  'ap-southeast-2',
-  'ap-northeast-1',
-  'ca-central-1',
-  'eu-central-1',
-  'eu-west-1',
-  'eu-west-2',
-  'eu-north-1',
-] as const;
+export { NIMBLE_REGIONS };
 
 /** The shapes the arbitraries produce, as regular expressions (reference §5 and §1.4). */
 export const ID_PATTERNS = {

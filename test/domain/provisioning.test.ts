@@ -244,3 +244,18 @@ describe('isTerminal', () => {
     expect(StreamingSession.isTerminal).toBe(isTerminal);
   });
 });
+
+describe('a clock that steps back', () => {
+  it('never dates a provisioning step before the session was requested', () => {
+    const earlier = NOW - 3_600_000;
+    given([requested()])
+      .when({ type: 'RecordInstanceAllocated', instanceId: INSTANCE_ID, now: earlier })
+      .then([
+        {
+          type: 'InstanceAllocated',
+          version: 1,
+          data: { sessionId: SESSION_ID, instanceId: INSTANCE_ID, allocatedAt: NOW_S },
+        },
+      ]);
+  });
+});

@@ -4,24 +4,12 @@ import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { err, ok, type Result } from 'neverthrow';
 import type { Clock } from '../../application/ports/clock.js';
-import { accessDenied, type AccessDeniedException, type Caller } from '../../domain/index.js';
+import { accessDenied, NIMBLE_REGIONS, type AccessDeniedException, type Caller } from '../../domain/index.js';
 import type { CredentialStore } from './credentials.js';
 import { parseAuthorization, parseAmzDate, type ParsedAuthorization } from './sigv4-parse.js';
 
 /** The regions the service ran in (reference §1.1): the default set of acceptable signing regions. */
-export const NIMBLE_REGIONS = [
-  'us-east-1',
-  'us-east-2',
-  'us-west-2',
-  'ap-southeast-1',
-  'ap-southeast-2',
-  'ap-northeast-1',
-  'ca-central-1',
-  'eu-central-1',
-  'eu-west-1',
-  'eu-west-2',
-  'eu-north-1',
-] as const;
+export { NIMBLE_REGIONS };
 
 /** The signing name of the service (reference §1.1): a signature scoped to another service is refused. */
 export const SIGNING_SERVICE = 'nimble';

@@ -151,7 +151,20 @@ function bump(
 /** Counts a reservation in, or a release out. Never below zero, so a stray event cannot corrupt it. */
 export function evolveLedger(state: QuotaLedgerState, event: QuotaLedgerEvent): QuotaLedgerState {
   const family = instanceFamily(event.data.ec2InstanceType);
-  const delta = event.type === 'SessionSlotReserved' ? 1 : -1;
+  let delta: 1 | -1;
+  switch (event.type) {
+    case 'SessionSlotReserved':
+      delta = 1;
+      break;
+    case 'SessionSlotReleased':
+      delta = -1;
+      break;
+    default: {
+      // An event type this version does not know changes nothing, rather than counting as a release.
+      const _unknown: never = event;
+      return state;
+    }
+  }
   if (delta < 0 && !holdsSlot(state, event.data)) return state;
   return {
     total: state.total + delta,

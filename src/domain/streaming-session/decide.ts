@@ -14,6 +14,14 @@ function invalidTransition(command: StreamingSessionCommand, state: StreamingSes
   );
 }
 
+/**
+ * When a step happened, in whole seconds and never before the session's last change: a clock that steps
+ * back must not make updatedAt precede createdAt.
+ */
+function at(now: number, state: ExistingSession): number {
+  return Math.max(toWholeSeconds(now), state.updatedAt);
+}
+
 function sessionIdOf(state: ExistingSession): string {
   return state.session.sessionId;
 }
@@ -59,7 +67,7 @@ export function decide(
           data: {
             sessionId: sessionIdOf(state),
             instanceId: command.instanceId,
-            allocatedAt: toWholeSeconds(command.now),
+            allocatedAt: at(command.now, state),
           },
         },
       ]);
@@ -72,7 +80,7 @@ export function decide(
         {
           type: 'SessionReady',
           version: 1,
-          data: { sessionId: sessionIdOf(state), readyAt: toWholeSeconds(command.now) },
+          data: { sessionId: sessionIdOf(state), readyAt: at(command.now, state) },
         },
       ]);
     case 'FailSessionCreate':
@@ -86,7 +94,7 @@ export function decide(
             sessionId: sessionIdOf(state),
             statusCode: command.statusCode,
             statusMessage: command.statusMessage,
-            failedAt: toWholeSeconds(command.now),
+            failedAt: at(command.now, state),
           },
         },
       ]);
