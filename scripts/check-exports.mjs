@@ -26,7 +26,10 @@ for (const name of ['createHttpServer', 'startServer', 'credentialStoreFromSeed'
 for (const name of ['postgresStorage', 'migrate', 'PostgresCatalog']) {
   assert.ok(name in postgres, `the postgres entry exports ${name}`);
 }
-assert.ok(!('createHttpServer' in main) && !('postgresStorage' in main), 'the main entry loads no server or driver');
+assert.ok(
+  !('createHttpServer' in main) && !('postgresStorage' in main),
+  'the main entry loads no server or driver',
+);
 assert.ok(!('DeciderSpecification' in main), 'testing helpers stay out of the main entry');
 console.log(
   `exports ok: ${Object.keys(main).length} from the main entry, ${Object.keys(testing).length} from ./testing`,
