@@ -89,6 +89,22 @@ export interface Seed {
 const id22 = { type: 'string', minLength: 1, maxLength: 22, pattern: '^[a-zA-Z0-9-_]*$' } as const;
 const state = { type: 'string', enum: [...RESOURCE_STATES] } as const;
 
+/** A list of memberships with one persona: studio administrators, or launch-profile users. */
+const memberships = <P extends string>(persona: P) =>
+  ({
+    type: 'array',
+    items: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['principalId', 'persona'],
+      properties: {
+        principalId: { type: 'string', minLength: 1 },
+        persona: { const: persona },
+        identityStoreId: { type: 'string' },
+      },
+    },
+  }) as const;
+
 /** The seed file's JSON Schema (draft-07), with the model's constraints on stream configurations. */
 export const seedSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
@@ -110,19 +126,7 @@ export const seedSchema = {
           studioName: { type: 'string' },
           displayName: { type: 'string' },
           state,
-          studioMembers: {
-            type: 'array',
-            items: {
-              type: 'object',
-              additionalProperties: false,
-              required: ['principalId', 'persona'],
-              properties: {
-                principalId: { type: 'string', minLength: 1 },
-                persona: { const: 'ADMINISTRATOR' },
-                identityStoreId: { type: 'string' },
-              },
-            },
-          },
+          studioMembers: memberships('ADMINISTRATOR'),
           eulaAcceptances: {
             type: 'array',
             items: {
@@ -200,19 +204,7 @@ export const seedSchema = {
               sessionStorage: { type: 'object' },
             },
           },
-          launchProfileMembers: {
-            type: 'array',
-            items: {
-              type: 'object',
-              additionalProperties: false,
-              required: ['principalId', 'persona'],
-              properties: {
-                principalId: { type: 'string', minLength: 1 },
-                persona: { const: 'USER' },
-                identityStoreId: { type: 'string' },
-              },
-            },
-          },
+          launchProfileMembers: memberships('USER'),
         },
       },
     },
