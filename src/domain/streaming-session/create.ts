@@ -36,7 +36,24 @@ export function resolveOwner(
   return request.ownedBy ?? caller.principalId;
 }
 
-/** Checks the tag limits of §8.12: at most 50 tags, keys 1–128, values 0–256, no `aws:` prefix. */
+/**
+ * Whether `text` has at most `max` characters, counted as Unicode code points as AWS counts tag lengths:
+ * an emoji outside the BMP is one character, though two UTF-16 units in a JavaScript string.
+ */
+function atMostCodePoints(text: string, max: number): boolean {
+  // A string is never more code points than UTF-16 units, nor fewer than half as many.
+  if (text.length <= max) return true;
+  if (text.length > 2 * max) return false;
+  // Iterating a string visits code points, not grapheme clusters: exactly what is counted here.
+  let count = 0;
+  for (const _codePoint of text) if (++count > max) return false;
+  return true;
+}
+
+/**
+ * Checks the tag limits of §8.12: at most 50 tags, keys 1–128 characters, values 0–256, no `aws:` prefix.
+ * Lengths are in Unicode code points.
+ */
 export function checkTags(tags: Tags): Result<Tags, ValidationException> {
   const keys = Object.keys(tags);
   if (keys.length > TAG_LIMITS.maxTags) {
@@ -52,7 +69,7 @@ export function checkTags(tags: Tags): Result<Tags, ValidationException> {
     );
   }
   for (const key of keys) {
-    if (key.length < 1 || key.length > TAG_LIMITS.maxKeyLength) {
+    if (key.length < 1 || !atMostCodePoints(key, TAG_LIMITS.maxKeyLength)) {
       return err(
         validationError(
           'INVALID_TAG_KEY',
@@ -72,7 +89,7 @@ export function checkTags(tags: Tags): Result<Tags, ValidationException> {
         }),
       );
     }
-    if ((tags[key] ?? '').length > TAG_LIMITS.maxValueLength) {
+    if (!atMostCodePoints(tags[key] ?? '', TAG_LIMITS.maxValueLength)) {
       return err(
         validationError(
           'INVALID_TAG_VALUE',
