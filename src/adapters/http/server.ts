@@ -6,6 +6,7 @@ import { err, ok, type Result } from 'neverthrow';
 import { throttled, validationError, type ApiError, type Caller } from '../../domain/index.js';
 import { SystemClock } from '../system/clock.js';
 import { checkUnboundMembers, decodeJsonBody } from './body.js';
+import { collectBody, defaultDrain, discardBody } from './body-reader.js';
 import type { CredentialStore } from './credentials.js';
 import { classifyError, rawErrorResponse, REQUEST_ID_HEADER, sendApiError } from './errors.js';
 import { OPERATIONS, type DecodedRequest, type Operation, type StreamingSessionsApi } from './routes.js';
@@ -26,6 +27,11 @@ export interface HttpServerOptions {
   readonly throttle?: ThrottleOptions | false;
   /** The largest request body accepted, in bytes. Default 256 KiB. */
   readonly bodyLimit?: number;
+  /**
+   * How many bytes past `bodyLimit` are read and discarded so the client receives the typed error rather
+   * than a reset; further beyond, the connection is cut. Default: four times `bodyLimit`, at least 1 MiB.
+   */
+  readonly bodyDrain?: number;
   /** fastify's (pino) logger settings. Default: no logging. */
   readonly logger?: boolean | { readonly level: string };
   /** New request ids. Default: random UUIDs. */
@@ -124,9 +130,11 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
       ? undefined
       : new TokenBucketThrottle(options.throttle ?? DEFAULT_THROTTLE, clock);
   const nextId = options.requestId ?? randomUUID;
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const bodyLimits = { limit: bodyLimit, drain: options.bodyDrain ?? defaultDrain(bodyLimit) };
   const app = Fastify({
     logger: options.logger ?? false,
-    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    bodyLimit,
     genReqId: () => nextId(),
     requestIdHeader: false,
     exposeHeadRoutes: false,
@@ -146,8 +154,8 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   // One parser for every media type: it only collects the bytes (within bodyLimit), because the signature
   // is checked over the raw body before anything interprets it; the route decodes the JSON afterwards.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => {
-    done(null, body);
+  app.addContentTypeParser('*', (request, payload, done) => {
+    collectBody(request.headers, payload, bodyLimits, done);
   });
 
   app.addHook('onRequest', (request, reply, done) => {
@@ -164,8 +172,11 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   app.setNotFoundHandler((request, reply) => sendApiError(reply, unknownOperation(request)));
 
   const handle = (operation: Operation) => async (request: FastifyRequest, reply: FastifyReply) => {
-    // The router does not read a GET's body, so its signature could not be checked: refuse it plainly.
+    // The router does not read a GET's body, so its signature could not be checked: refuse it plainly,
+    // after reading it (within the limits), as a server that stops reading stalls a client still sending.
     if (!operation.jsonBody && declaresBody(request)) {
+      const drained = await discardBody(request.headers, request.raw, bodyLimits.limit + bodyLimits.drain);
+      if (!drained) void reply.header('connection', 'close');
       return sendApiError(
         reply,
         validationError('UNEXPECTED_BODY', `${operation.name} takes no request body.`),
