@@ -13,6 +13,15 @@ export * from './streaming-session/create.js';
 export * from './streaming-session/decide.js';
 export * from './streaming-session/evolve.js';
 export * from './streaming-session/decider.js';
+export * from './streaming-session/deadlines.js';
+export {
+  ALLOWED_FROM,
+  ALREADY_UNDER_WAY,
+  checkOperationState,
+  type SessionOperation,
+  type StateCheck,
+} from './streaming-session/rules.js';
 export * from './streaming-session/view.js';
 export * from './quota/ledger.js';
 export * from './create-streaming-session.js';
+export * from './release-session-slot.js';

@@ -89,6 +89,26 @@ export const CREATE_FAILURE_STATUS_CODES = [
 ] as const satisfies readonly StreamingSessionStatusCode[];
 export type CreateFailureStatusCode = (typeof CREATE_FAILURE_STATUS_CODES)[number];
 
+/**
+ * The status codes a failed Stop may end with. The reference names none ("an error code"): stopping an
+ * instance can fail inside the service or lose the connection to it.
+ */
+export const STOP_FAILURE_STATUS_CODES = [
+  'INTERNAL_ERROR',
+  'NETWORK_CONNECTION_ERROR',
+] as const satisfies readonly StreamingSessionStatusCode[];
+export type StopFailureStatusCode = (typeof STOP_FAILURE_STATUS_CODES)[number];
+
+/** The status codes a failed Start may end with: a start boots the instance again, so those of a create. */
+export const START_FAILURE_STATUS_CODES = CREATE_FAILURE_STATUS_CODES;
+export type StartFailureStatusCode = CreateFailureStatusCode;
+
+/** The status code a failed Delete ends with (reference §3.2). */
+export const DELETE_FAILURE_STATUS_CODES = [
+  'INTERNAL_ERROR',
+] as const satisfies readonly StreamingSessionStatusCode[];
+export type DeleteFailureStatusCode = (typeof DELETE_FAILURE_STATUS_CODES)[number];
+
 export type SessionPersistenceMode = 'DEACTIVATED' | 'ACTIVATED';
 export type AutomaticTerminationMode = 'DEACTIVATED' | 'ACTIVATED';
 export type SessionBackupMode = 'AUTOMATIC' | 'DEACTIVATED';

@@ -20,17 +20,31 @@ import type {
   CreateStreamingSessionRequest,
   Membership,
 } from '../domain/streaming-session/commands.js';
+import { SYSTEM_PRINCIPAL_ID } from '../domain/streaming-session/commands.js';
+import { StreamingSession } from '../domain/streaming-session/decider.js';
 import type {
+  DeleteFailed,
+  DeleteRequested,
   InstanceAllocated,
   SessionCreateFailed,
+  SessionDeleted,
   SessionReady,
   SessionRequested,
   SessionRequestedData,
+  SessionStarted,
+  SessionStopped,
+  StartFailed,
+  StartRequested,
+  StopFailed,
+  StopRequested,
   StreamingSessionEvent,
 } from '../domain/streaming-session/events.js';
 import {
   CREATE_FAILURE_STATUS_CODES,
+  DELETE_FAILURE_STATUS_CODES,
   MINUTE_MS,
+  START_FAILURE_STATUS_CODES,
+  STOP_FAILURE_STATUS_CODES,
   STREAMING_INSTANCE_TYPES,
   instanceFamily,
   type Instant,
@@ -619,18 +633,132 @@ export function arbSessionCreateFailed(sessionId: string): fc.Arbitrary<SessionC
     }));
 }
 
+/** A small pool of backup ids, so that backups taken, removed and restored meet each other. */
+export const BACKUP_IDS = ['YmFja3VwLW9uZS0wMDAwMQ', 'YmFja3VwLXR3by0wMDAwMg', 'YmFja3VwLXRocmVlLTAwMw'];
+
+const arbWho = fc.oneof(arbPrincipalId(), arbIamPrincipalId(), fc.constant(SYSTEM_PRINCIPAL_ID));
+const arbBackupId = fc.constantFrom(...BACKUP_IDS);
+const arbStatusMessage = fc.string({ maxLength: 40 });
+
+/** A StopRequested event, by a caller or by the service (automatic). */
+export function arbStopRequested(sessionId: string): fc.Arbitrary<StopRequested> {
+  return fc
+    .record(
+      {
+        stoppedAt: wholeSeconds,
+        stoppedBy: arbWho,
+        automatic: fc.boolean(),
+        volumeRetentionMode: fc.constantFrom('RETAIN' as const, 'DELETE' as const),
+      },
+      { requiredKeys: ['stoppedAt', 'stoppedBy', 'automatic'], noNullPrototype: true },
+    )
+    .map((data) => ({ type: 'StopRequested', version: 1, data: { sessionId, ...data } }));
+}
+
+/** A SessionStopped event, maybe with a backup from {@link BACKUP_IDS} and some removed. */
+export function arbSessionStopped(sessionId: string): fc.Arbitrary<SessionStopped> {
+  return fc
+    .record(
+      {
+        completedAt: wholeSeconds,
+        backupId: arbBackupId,
+        removedBackupIds: fc.subarray(BACKUP_IDS),
+        terminateAt: wholeSeconds,
+      },
+      { requiredKeys: ['completedAt', 'removedBackupIds'], noNullPrototype: true },
+    )
+    .map((data) => ({ type: 'SessionStopped', version: 1, data: { sessionId, ...data } }));
+}
+
+/** A StopFailed event. */
+export function arbStopFailed(sessionId: string): fc.Arbitrary<StopFailed> {
+  return fc
+    .tuple(fc.constantFrom(...STOP_FAILURE_STATUS_CODES), arbStatusMessage, wholeSeconds)
+    .map(([statusCode, statusMessage, failedAt]) => ({
+      type: 'StopFailed',
+      version: 1,
+      data: { sessionId, statusCode, statusMessage, failedAt },
+    }));
+}
+
+/** A StartRequested event with one deadline, maybe restoring a backup. */
+export function arbStartRequested(sessionId: string): fc.Arbitrary<StartRequested> {
+  return fc
+    .record({
+      startedAt: wholeSeconds,
+      startedBy: arbWho,
+      backupId: fc.option(arbBackupId, { nil: undefined }),
+      stop: fc.boolean(),
+      minutes: fc.integer({ min: 1, max: 43200 }),
+    })
+    .map(({ startedAt, startedBy, backupId, stop, minutes }) => {
+      const deadline = startedAt + minutes * MINUTE_MS;
+      return {
+        type: 'StartRequested',
+        version: 1,
+        data: {
+          sessionId,
+          startedAt,
+          startedBy,
+          ...(backupId === undefined ? {} : { backupId }),
+          ...(stop ? { stopAt: deadline } : { terminateAt: deadline }),
+        },
+      };
+    });
+}
+
+/** A SessionStarted event. */
+export function arbSessionStarted(sessionId: string): fc.Arbitrary<SessionStarted> {
+  return wholeSeconds.map((readyAt) => ({
+    type: 'SessionStarted',
+    version: 1,
+    data: { sessionId, readyAt },
+  }));
+}
+
+/** A StartFailed event with one of the start-failure status codes. */
+export function arbStartFailed(sessionId: string): fc.Arbitrary<StartFailed> {
+  return fc
+    .tuple(fc.constantFrom(...START_FAILURE_STATUS_CODES), arbStatusMessage, wholeSeconds)
+    .map(([statusCode, statusMessage, failedAt]) => ({
+      type: 'StartFailed',
+      version: 1,
+      data: { sessionId, statusCode, statusMessage, failedAt },
+    }));
+}
+
+/** A DeleteRequested event, by a caller or by the service (automatic). */
+export function arbDeleteRequested(sessionId: string): fc.Arbitrary<DeleteRequested> {
+  return fc
+    .record({ requestedAt: wholeSeconds, requestedBy: arbWho, automatic: fc.boolean() })
+    .map((data) => ({ type: 'DeleteRequested', version: 1, data: { sessionId, ...data } }));
+}
+
+/** A SessionDeleted event, with the slot facts of some session. */
+export function arbSessionDeleted(sessionId: string): fc.Arbitrary<SessionDeleted> {
+  return fc
+    .record({
+      deletedAt: wholeSeconds,
+      ec2InstanceType: fc.constantFrom(...STREAMING_INSTANCE_TYPES),
+      ownedBy: arbPrincipalId(),
+    })
+    .map((data) => ({ type: 'SessionDeleted', version: 1, data: { sessionId, ...data } }));
+}
+
+/** A DeleteFailed event. */
+export function arbDeleteFailed(sessionId: string): fc.Arbitrary<DeleteFailed> {
+  return fc
+    .tuple(fc.constantFrom(...DELETE_FAILURE_STATUS_CODES), arbStatusMessage, wholeSeconds)
+    .map(([statusCode, statusMessage, failedAt]) => ({
+      type: 'DeleteFailed',
+      version: 1,
+      data: { sessionId, statusCode, statusMessage, failedAt },
+    }));
+}
+
 /** The same event, for another session id. */
-function withSessionId(event: StreamingSessionEvent, sessionId: string): StreamingSessionEvent {
-  switch (event.type) {
-    case 'SessionRequested':
-      return { ...event, data: { ...event.data, sessionId } };
-    case 'InstanceAllocated':
-      return { ...event, data: { ...event.data, sessionId } };
-    case 'SessionReady':
-      return { ...event, data: { ...event.data, sessionId } };
-    case 'SessionCreateFailed':
-      return { ...event, data: { ...event.data, sessionId } };
-  }
+function withSessionId<E extends StreamingSessionEvent>(event: E, sessionId: string): E {
+  return { ...event, data: { ...event.data, sessionId } };
 }
 
 /** One event of each type, built once: ids are put in afterwards, which keeps generation cheap. */
@@ -640,6 +768,15 @@ function arbAnyEvent(): fc.Arbitrary<StreamingSessionEvent> {
     arbInstanceAllocated(''),
     arbSessionReady(''),
     arbSessionCreateFailed(''),
+    arbStopRequested(''),
+    arbSessionStopped(''),
+    arbStopFailed(''),
+    arbStartRequested(''),
+    arbSessionStarted(''),
+    arbStartFailed(''),
+    arbDeleteRequested(''),
+    arbSessionDeleted(''),
+    arbDeleteFailed(''),
   );
 }
 
@@ -661,19 +798,88 @@ export function arbSessionEvents(
     .map(([sessionId, events]) => events.map((event) => withSessionId(event, sessionId)));
 }
 
+/** The next events a legal history may take from each state (reference §3.2), as candidates to pick from. */
+function legalNext(
+  state: ReturnType<typeof StreamingSession.evolve>,
+  stopAllowed: boolean,
+): readonly StreamingSessionEvent['type'][] {
+  switch (state.state) {
+    case 'NOT_REQUESTED':
+      return ['SessionRequested'];
+    case 'CREATE_IN_PROGRESS':
+      return state.instanceId === undefined
+        ? ['InstanceAllocated', 'SessionCreateFailed']
+        : ['SessionReady', 'SessionCreateFailed'];
+    case 'READY':
+      return stopAllowed ? ['StopRequested', 'DeleteRequested'] : ['DeleteRequested'];
+    case 'STOP_IN_PROGRESS':
+      return ['SessionStopped', 'StopFailed'];
+    case 'STOPPED':
+      return ['StartRequested', 'DeleteRequested'];
+    case 'START_IN_PROGRESS':
+      return ['SessionStarted', 'StartFailed'];
+    case 'CREATE_FAILED':
+    case 'STOP_FAILED':
+    case 'START_FAILED':
+    case 'DELETE_FAILED':
+      return ['DeleteRequested'];
+    case 'DELETE_IN_PROGRESS':
+      return ['SessionDeleted', 'DeleteFailed'];
+    case 'DELETED':
+      return [];
+  }
+}
+
+/** One candidate event of every type after SessionRequested, for one step of a history. */
+function arbStepCandidates(
+  id: string,
+): fc.Arbitrary<
+  Readonly<Record<Exclude<StreamingSessionEvent['type'], 'SessionRequested'>, StreamingSessionEvent>>
+> {
+  return fc.record({
+    InstanceAllocated: arbInstanceAllocated(id),
+    SessionReady: arbSessionReady(id),
+    SessionCreateFailed: arbSessionCreateFailed(id),
+    StopRequested: arbStopRequested(id),
+    SessionStopped: arbSessionStopped(id),
+    StopFailed: arbStopFailed(id),
+    StartRequested: arbStartRequested(id),
+    SessionStarted: arbSessionStarted(id),
+    StartFailed: arbStartFailed(id),
+    DeleteRequested: arbDeleteRequested(id),
+    SessionDeleted: arbSessionDeleted(id),
+    DeleteFailed: arbDeleteFailed(id),
+  });
+}
+
 /**
- * A legal history of one session (reference §3.2): requested; then maybe an instance; then READY (only after
- * an instance) or CREATE_FAILED, or still in progress.
+ * A legal history of one session (reference §3.2): requested, then a walk through the state table of up
+ * to `maxSteps` events (8 by default) that may stop anywhere: provisioning, READY or CREATE_FAILED, Stop
+ * (only where the session may be stopped), Start, Delete and their failures, DELETED. SessionDeleted
+ * carries the session's own slot facts.
  */
-export function arbSessionHistory(): fc.Arbitrary<readonly StreamingSessionEvent[]> {
+export function arbSessionHistory(
+  options: { readonly maxSteps?: number } = {},
+): fc.Arbitrary<readonly StreamingSessionEvent[]> {
   return arbSessionRequested().chain((requested) => {
-    const id = requested.data.sessionId;
-    return fc.oneof(
-      fc.constant([requested]),
-      fc.tuple(arbInstanceAllocated(id)).map((rest) => [requested, ...rest]),
-      fc.tuple(arbInstanceAllocated(id), arbSessionReady(id)).map((rest) => [requested, ...rest]),
-      fc.tuple(arbSessionCreateFailed(id)).map((rest) => [requested, ...rest]),
-      fc.tuple(arbInstanceAllocated(id), arbSessionCreateFailed(id)).map((rest) => [requested, ...rest]),
-    );
+    const { sessionId, ec2InstanceType, ownedBy, stopAllowed } = requested.data;
+    const step = fc.tuple(fc.nat(), arbStepCandidates(sessionId));
+    return fc.array(step, { maxLength: options.maxSteps ?? 8 }).map((steps) => {
+      const history: StreamingSessionEvent[] = [requested];
+      let state = StreamingSession.evolve(StreamingSession.initialState, requested);
+      for (const [choice, candidates] of steps) {
+        const next = legalNext(state, stopAllowed);
+        const type = next[choice % Math.max(1, next.length)];
+        if (type === undefined || type === 'SessionRequested') break;
+        const candidate = candidates[type];
+        const event =
+          candidate.type === 'SessionDeleted'
+            ? { ...candidate, data: { ...candidate.data, ec2InstanceType, ownedBy } }
+            : candidate;
+        history.push(event);
+        state = StreamingSession.evolve(state, event);
+      }
+      return history;
+    });
   });
 }

@@ -263,8 +263,24 @@ describe('testing arbitraries: quota and events', () => {
           InstanceAllocated: 'CREATE_IN_PROGRESS',
           SessionReady: 'READY',
           SessionCreateFailed: 'CREATE_FAILED',
+          StopRequested: 'STOP_IN_PROGRESS',
+          SessionStopped: 'STOPPED',
+          StopFailed: 'STOP_FAILED',
+          StartRequested: 'START_IN_PROGRESS',
+          SessionStarted: 'READY',
+          StartFailed: 'START_FAILED',
+          DeleteRequested: 'DELETE_IN_PROGRESS',
+          SessionDeleted: 'DELETED',
+          DeleteFailed: 'DELETE_FAILED',
         }[last];
         expect(state.state).toBe(expected);
+        // Every event of a legal history is folded in: none is ignored as impossible.
+        let folded = StreamingSession.initialState;
+        for (const event of history) {
+          const next = StreamingSession.evolve(folded, event);
+          expect(next).not.toBe(folded);
+          folded = next;
+        }
       }),
       runs,
     );

@@ -166,3 +166,154 @@ export function createFailed(at = T2): StreamingSessionEvent {
     },
   };
 }
+
+// ----------------------------------------------------------------------------------- the lifecycle
+
+/** Later steps of a session's life, each a minute apart, whole seconds. */
+export const T3 = NOW_S + 10 * MINUTE;
+export const T4 = NOW_S + 11 * MINUTE;
+export const T5 = NOW_S + 20 * MINUTE;
+export const T6 = NOW_S + 21 * MINUTE;
+export const T7 = NOW_S + 30 * MINUTE;
+export const T8 = NOW_S + 31 * MINUTE;
+
+export const BACKUP_1 = 'YmFja3VwLW9uZS0wMDAwMQ';
+export const BACKUP_2 = 'YmFja3VwLXR3by0wMDAwMg';
+export const BACKUP_3 = 'YmFja3VwLXRocmVlLTAwMw';
+
+/**
+ * A session that may be stopped (persistence and automatic termination ACTIVATED, 120 stopped minutes),
+ * with automatic backups of which 2 are kept: `stopAt` at createdAt + 690 minutes.
+ */
+export function stoppableRequested(data: Partial<SessionRequestedData> = {}): SessionRequested {
+  return requestedWithDeadline(
+    {
+      sessionPersistenceMode: 'ACTIVATED',
+      automaticTerminationMode: 'ACTIVATED',
+      maxStoppedSessionLengthInMinutes: 120,
+      backupMode: 'AUTOMATIC',
+      maxBackupsToRetain: 2,
+      volumeConfiguration: { size: 500, throughput: 125, iops: 3000 },
+      stopAllowed: true,
+      ...data,
+    },
+    { stopAt: NOW_S + 690 * MINUTE },
+  );
+}
+
+export function stopRequested(
+  at = T3,
+  stoppedBy = USER,
+  extra: { automatic?: boolean; volumeRetentionMode?: 'RETAIN' | 'DELETE' } = {},
+): StreamingSessionEvent {
+  const { automatic = false, volumeRetentionMode } = extra;
+  return {
+    type: 'StopRequested',
+    version: 1,
+    data: {
+      sessionId: SESSION_ID,
+      stoppedAt: at,
+      stoppedBy,
+      automatic,
+      ...(volumeRetentionMode === undefined ? {} : { volumeRetentionMode }),
+    },
+  };
+}
+
+export function sessionStopped(
+  at = T4,
+  extra: { backupId?: string; removedBackupIds?: readonly string[]; terminateAt?: number } = {},
+): StreamingSessionEvent {
+  const { backupId, removedBackupIds = [], terminateAt } = extra;
+  return {
+    type: 'SessionStopped',
+    version: 1,
+    data: {
+      sessionId: SESSION_ID,
+      completedAt: at,
+      ...(backupId === undefined ? {} : { backupId }),
+      removedBackupIds,
+      ...(terminateAt === undefined ? {} : { terminateAt }),
+    },
+  };
+}
+
+export function stopFailed(at = T4): StreamingSessionEvent {
+  return {
+    type: 'StopFailed',
+    version: 1,
+    data: {
+      sessionId: SESSION_ID,
+      statusCode: 'INTERNAL_ERROR',
+      statusMessage: 'Stop failed.',
+      failedAt: at,
+    },
+  };
+}
+
+export function startRequested(
+  at = T5,
+  startedBy = USER,
+  extra: { backupId?: string; stopAt?: number; terminateAt?: number } = {},
+): StreamingSessionEvent {
+  const { backupId, stopAt, terminateAt } = extra;
+  return {
+    type: 'StartRequested',
+    version: 1,
+    data: {
+      sessionId: SESSION_ID,
+      startedAt: at,
+      startedBy,
+      ...(backupId === undefined ? {} : { backupId }),
+      ...(stopAt === undefined && terminateAt === undefined ? { stopAt: at + 690 * MINUTE } : {}),
+      ...(stopAt === undefined ? {} : { stopAt }),
+      ...(terminateAt === undefined ? {} : { terminateAt }),
+    },
+  };
+}
+
+export function sessionStarted(at = T6): StreamingSessionEvent {
+  return { type: 'SessionStarted', version: 1, data: { sessionId: SESSION_ID, readyAt: at } };
+}
+
+export function startFailed(at = T6): StreamingSessionEvent {
+  return {
+    type: 'StartFailed',
+    version: 1,
+    data: {
+      sessionId: SESSION_ID,
+      statusCode: 'INSUFFICIENT_CAPACITY',
+      statusMessage: 'No capacity to start.',
+      failedAt: at,
+    },
+  };
+}
+
+export function deleteRequested(at = T7, requestedBy = USER, automatic = false): StreamingSessionEvent {
+  return {
+    type: 'DeleteRequested',
+    version: 1,
+    data: { sessionId: SESSION_ID, requestedAt: at, requestedBy, automatic },
+  };
+}
+
+export function sessionDeleted(at = T8): StreamingSessionEvent {
+  return {
+    type: 'SessionDeleted',
+    version: 1,
+    data: { sessionId: SESSION_ID, deletedAt: at, ec2InstanceType: 'g4dn.xlarge', ownedBy: USER },
+  };
+}
+
+export function deleteFailed(at = T8): StreamingSessionEvent {
+  return {
+    type: 'DeleteFailed',
+    version: 1,
+    data: {
+      sessionId: SESSION_ID,
+      statusCode: 'INTERNAL_ERROR',
+      statusMessage: 'The ENI could not be deleted.',
+      failedAt: at,
+    },
+  };
+}

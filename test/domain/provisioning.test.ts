@@ -235,12 +235,12 @@ describe('evolve: the states the provisioning events lead to', () => {
 });
 
 describe('isTerminal', () => {
-  it('only CREATE_FAILED is terminal while the lifecycle is not built', () => {
+  it('no state of the create phase is terminal: a CREATE_FAILED session can still be deleted', () => {
     expect(isTerminal(StreamingSession.initialState)).toBe(false);
     expect(isTerminal(replay(StreamingSession, [requested()]))).toBe(false);
     expect(isTerminal(replay(StreamingSession, [requested(), allocated()]))).toBe(false);
     expect(isTerminal(replay(StreamingSession, [requested(), allocated(), ready()]))).toBe(false);
-    expect(isTerminal(replay(StreamingSession, [requested(), createFailed()]))).toBe(true);
+    expect(isTerminal(replay(StreamingSession, [requested(), createFailed()]))).toBe(false);
     expect(StreamingSession.isTerminal).toBe(isTerminal);
   });
 });

@@ -81,6 +81,15 @@ describe('values', () => {
       'InstanceAllocated',
       'SessionReady',
       'SessionCreateFailed',
+      'StopRequested',
+      'SessionStopped',
+      'StopFailed',
+      'StartRequested',
+      'SessionStarted',
+      'StartFailed',
+      'DeleteRequested',
+      'SessionDeleted',
+      'DeleteFailed',
     ]);
   });
 

@@ -1,26 +1,21 @@
 import { err, ok, type Result } from 'neverthrow';
 import { conflict, type DomainError } from '../errors.js';
-import { toWholeSeconds } from '../values.js';
 import type { StreamingSessionCommand } from './commands.js';
 import { decideCreate } from './create.js';
 import type { StreamingSessionEvent } from './events.js';
+import {
+  decideCompleteDelete,
+  decideCompleteStart,
+  decideCompleteStop,
+  decideFailDelete,
+  decideFailStart,
+  decideFailStop,
+  decideRequestDelete,
+  decideRequestStart,
+  decideRequestStop,
+} from './lifecycle.js';
+import { at, invalidTransition } from './rules.js';
 import type { ExistingSession, StreamingSessionState } from './state.js';
-
-function invalidTransition(command: StreamingSessionCommand, state: StreamingSessionState): DomainError {
-  return conflict(
-    'INVALID_STATE_TRANSITION',
-    `${command.type} is not possible while the session is ${state.state}.`,
-    { command: command.type, state: state.state },
-  );
-}
-
-/**
- * When a step happened, in whole seconds and never before the session's last change: a clock that steps
- * back must not make updatedAt precede createdAt.
- */
-function at(now: number, state: ExistingSession): number {
-  return Math.max(toWholeSeconds(now), state.updatedAt);
-}
 
 function sessionIdOf(state: ExistingSession): string {
   return state.session.sessionId;
@@ -30,6 +25,8 @@ function sessionIdOf(state: ExistingSession): string {
  * Decides what a command does to one session. Creating an existing session is a conflict; provisioning
  * steps are accepted only in CREATE_IN_PROGRESS, and repeating a step already recorded (the same instance,
  * an already READY session) decides nothing, so a process manager that retries after a crash is safe.
+ * Stop, Start and Delete follow the wrong-state rules of reference §3.3 (see `checkOperationState`), and
+ * their workers' outcomes are idempotent the same way as provisioning steps.
  */
 export function decide(
   command: StreamingSessionCommand,
@@ -98,5 +95,23 @@ export function decide(
           },
         },
       ]);
+    case 'RequestStop':
+      return decideRequestStop(command, state);
+    case 'CompleteStop':
+      return decideCompleteStop(command, state);
+    case 'FailStop':
+      return decideFailStop(command, state);
+    case 'RequestStart':
+      return decideRequestStart(command, state);
+    case 'CompleteStart':
+      return decideCompleteStart(command, state);
+    case 'FailStart':
+      return decideFailStart(command, state);
+    case 'RequestDelete':
+      return decideRequestDelete(command, state);
+    case 'CompleteDelete':
+      return decideCompleteDelete(command, state);
+    case 'FailDelete':
+      return decideFailDelete(command, state);
   }
 }

@@ -7,11 +7,11 @@ import { evolve } from './evolve.js';
 import { initialSessionState, type StreamingSessionState } from './state.js';
 
 /**
- * Terminal states absorb every event. CREATE_FAILED is terminal for now: Delete, which leads out of it,
- * comes with the lifecycle.
+ * Terminal states absorb every event. DELETED is the only one: every failed state can still be deleted
+ * (reference §3.2), and a deleted session answers every command with nothing or an error.
  */
 export function isTerminal(state: StreamingSessionState): boolean {
-  return state.state === 'CREATE_FAILED';
+  return state.state === 'DELETED';
 }
 
 /** The StreamingSession aggregate as a decider. */

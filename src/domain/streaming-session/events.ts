@@ -1,11 +1,15 @@
 import type {
   AutomaticTerminationMode,
   CreateFailureStatusCode,
+  DeleteFailureStatusCode,
   Instant,
   SessionBackupMode,
   SessionPersistenceMode,
+  StartFailureStatusCode,
+  StopFailureStatusCode,
   Tags,
   VolumeConfiguration,
+  VolumeRetentionMode,
 } from '../values.js';
 
 /**
@@ -70,11 +74,141 @@ export interface SessionCreateFailed {
 }
 
 /**
- * Every event of a streaming-session stream. The lifecycle (StopRequested, SessionStopped, StopFailed,
- * StartRequested, SessionStarted, StartFailed, DeleteRequested, SessionDeleted, DeleteFailed) joins this
- * union when Stop, Start and Delete are built; `evolve` is written so that adding them is additive.
+ * A Stop was accepted: the session enters STOP_IN_PROGRESS. `stoppedAt`/`stoppedBy` are the API's fields
+ * of the same names; `stoppedBy` is SYSTEM_PRINCIPAL_ID for the automatic stop at `stopAt`. An omitted
+ * `volumeRetentionMode` clears the previous Stop's value (the field shows the last request's).
  */
-export type StreamingSessionEvent = SessionRequested | InstanceAllocated | SessionReady | SessionCreateFailed;
+export interface StopRequested {
+  readonly type: 'StopRequested';
+  readonly version: 1;
+  readonly data: {
+    readonly sessionId: string;
+    readonly stoppedAt: Instant;
+    readonly stoppedBy: string;
+    readonly automatic: boolean;
+    readonly volumeRetentionMode?: VolumeRetentionMode;
+  };
+}
+
+/**
+ * The instance is stopped. `backupId` is the backup taken while stopping (backups AUTOMATIC);
+ * `removedBackupIds` are the oldest backups beyond `maxBackupsToRetain`, for the application to delete.
+ * `terminateAt` is the new deadline of a stopped session that terminates on its own (reference §4.5);
+ * `stopAt` is cleared.
+ */
+export interface SessionStopped {
+  readonly type: 'SessionStopped';
+  readonly version: 1;
+  readonly data: {
+    readonly sessionId: string;
+    readonly completedAt: Instant;
+    readonly backupId?: string;
+    readonly removedBackupIds: readonly string[];
+    readonly terminateAt?: Instant;
+  };
+}
+
+export interface StopFailed {
+  readonly type: 'StopFailed';
+  readonly version: 1;
+  readonly data: {
+    readonly sessionId: string;
+    readonly statusCode: StopFailureStatusCode;
+    readonly statusMessage: string;
+    readonly failedAt: Instant;
+  };
+}
+
+/**
+ * A Start was accepted: the session enters START_IN_PROGRESS, with its new deadline (`stopAt` or
+ * `terminateAt` at `startedAt + maxSessionLengthInMinutes`, reference §4.5) and the backup it restores.
+ */
+export interface StartRequested {
+  readonly type: 'StartRequested';
+  readonly version: 1;
+  readonly data: {
+    readonly sessionId: string;
+    readonly startedAt: Instant;
+    readonly startedBy: string;
+    readonly backupId?: string;
+    readonly stopAt?: Instant;
+    readonly terminateAt?: Instant;
+  };
+}
+
+export interface SessionStarted {
+  readonly type: 'SessionStarted';
+  readonly version: 1;
+  readonly data: { readonly sessionId: string; readonly readyAt: Instant };
+}
+
+export interface StartFailed {
+  readonly type: 'StartFailed';
+  readonly version: 1;
+  readonly data: {
+    readonly sessionId: string;
+    readonly statusCode: StartFailureStatusCode;
+    readonly statusMessage: string;
+    readonly failedAt: Instant;
+  };
+}
+
+/**
+ * A Delete was accepted: the session enters DELETE_IN_PROGRESS and loses its deadlines (nothing automatic
+ * can happen to it any more). `requestedBy` is SYSTEM_PRINCIPAL_ID for the termination at `terminateAt`.
+ */
+export interface DeleteRequested {
+  readonly type: 'DeleteRequested';
+  readonly version: 1;
+  readonly data: {
+    readonly sessionId: string;
+    readonly requestedAt: Instant;
+    readonly requestedBy: string;
+    readonly automatic: boolean;
+  };
+}
+
+/**
+ * The session is gone. It carries the facts of the session's quota slot (instance type and owner), so the
+ * ledger release can be derived from this event alone (see `ledgerEventsForSessionDeleted`).
+ */
+export interface SessionDeleted {
+  readonly type: 'SessionDeleted';
+  readonly version: 1;
+  readonly data: {
+    readonly sessionId: string;
+    readonly deletedAt: Instant;
+    readonly ec2InstanceType: string;
+    readonly ownedBy: string;
+  };
+}
+
+export interface DeleteFailed {
+  readonly type: 'DeleteFailed';
+  readonly version: 1;
+  readonly data: {
+    readonly sessionId: string;
+    readonly statusCode: DeleteFailureStatusCode;
+    readonly statusMessage: string;
+    readonly failedAt: Instant;
+  };
+}
+
+/** Every event of a streaming-session stream. */
+export type StreamingSessionEvent =
+  | SessionRequested
+  | InstanceAllocated
+  | SessionReady
+  | SessionCreateFailed
+  | StopRequested
+  | SessionStopped
+  | StopFailed
+  | StartRequested
+  | SessionStarted
+  | StartFailed
+  | DeleteRequested
+  | SessionDeleted
+  | DeleteFailed;
 
 export type StreamingSessionEventType = StreamingSessionEvent['type'];
 
@@ -84,4 +218,13 @@ export const STREAMING_SESSION_EVENT_TYPES = [
   'InstanceAllocated',
   'SessionReady',
   'SessionCreateFailed',
+  'StopRequested',
+  'SessionStopped',
+  'StopFailed',
+  'StartRequested',
+  'SessionStarted',
+  'StartFailed',
+  'DeleteRequested',
+  'SessionDeleted',
+  'DeleteFailed',
 ] as const satisfies readonly StreamingSessionEventType[];

@@ -1,10 +1,9 @@
 import type { StreamingSessionEvent } from './events.js';
+import { evolveLifecycle } from './evolve-lifecycle.js';
 import type { StreamingSessionState } from './state.js';
+import { STATUS_MESSAGES } from './status-messages.js';
 
-export const STATUS_MESSAGES = {
-  STREAMING_SESSION_CREATE_IN_PROGRESS: 'The streaming session is being created.',
-  STREAMING_SESSION_READY: 'The streaming session is ready.',
-} as const;
+export { STATUS_MESSAGES };
 
 /**
  * Folds one event into the state. Total: an event that cannot follow the current state (which `decide`
@@ -44,6 +43,16 @@ export function evolve(state: StreamingSessionState, event: StreamingSessionEven
         statusMessage: event.data.statusMessage,
         updatedAt: event.data.failedAt,
       };
+    case 'StopRequested':
+    case 'SessionStopped':
+    case 'StopFailed':
+    case 'StartRequested':
+    case 'SessionStarted':
+    case 'StartFailed':
+    case 'DeleteRequested':
+    case 'SessionDeleted':
+    case 'DeleteFailed':
+      return evolveLifecycle(state, event);
     default: {
       // Unreachable for typed events (the compiler checks every type is handled above), but an event of a
       // type this version does not know, read from a store written by a newer one, must not make evolve

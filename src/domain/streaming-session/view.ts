@@ -9,7 +9,7 @@ import type {
   VolumeConfiguration,
   VolumeRetentionMode,
 } from '../values.js';
-import type { ExistingSession } from './state.js';
+import { lifecycleOf, type ExistingSession } from './state.js';
 
 /** Where sessions live, for their ARNs: `arn:{partition}:nimble:{region}:{account}:streaming-session/{id}`. */
 export interface ArnContext {
@@ -69,10 +69,14 @@ export function sessionArn(studioId: string, sessionId: string, arn: ArnContext)
 
 /**
  * The API record for a session state: every field the reference lists, defaults emitted explicitly,
- * timestamps in whole seconds. Pure, so Get and List can render it from any view store.
+ * timestamps in whole seconds. Pure, so Get and List can render it from any view store. The deadlines are
+ * the current ones (recomputed by Start and Stop, cleared by Delete); `startedAt/By`, `stoppedAt/By`,
+ * `startedFromBackupId` and `volumeRetentionMode` appear once a Start or Stop has set them. Backup ids are
+ * not part of the API's record and stay internal.
  */
 export function toStreamingSessionView(state: ExistingSession, arn: ArnContext): StreamingSessionView {
   const s = state.session;
+  const l = lifecycleOf(state);
   return {
     arn: sessionArn(s.studioId, s.sessionId, arn),
     sessionId: s.sessionId,
@@ -93,7 +97,13 @@ export function toStreamingSessionView(state: ExistingSession, arn: ArnContext):
     maxBackupsToRetain: s.maxBackupsToRetain,
     tags: s.tags,
     ...(s.volumeConfiguration === undefined ? {} : { volumeConfiguration: s.volumeConfiguration }),
-    ...(s.stopAt === undefined ? {} : { stopAt: formatTimestamp(s.stopAt) }),
-    ...(s.terminateAt === undefined ? {} : { terminateAt: formatTimestamp(s.terminateAt) }),
+    ...(l.stopAt === undefined ? {} : { stopAt: formatTimestamp(l.stopAt) }),
+    ...(l.terminateAt === undefined ? {} : { terminateAt: formatTimestamp(l.terminateAt) }),
+    ...(l.startedAt === undefined ? {} : { startedAt: formatTimestamp(l.startedAt) }),
+    ...(l.startedBy === undefined ? {} : { startedBy: l.startedBy }),
+    ...(l.stoppedAt === undefined ? {} : { stoppedAt: formatTimestamp(l.stoppedAt) }),
+    ...(l.stoppedBy === undefined ? {} : { stoppedBy: l.stoppedBy }),
+    ...(l.startedFromBackupId === undefined ? {} : { startedFromBackupId: l.startedFromBackupId }),
+    ...(l.volumeRetentionMode === undefined ? {} : { volumeRetentionMode: l.volumeRetentionMode }),
   };
 }
