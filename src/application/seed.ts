@@ -74,12 +74,21 @@ export interface SeedStreamingImage {
 export interface SeedCredential {
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
+  /**
+   * Makes the key temporary (an assumed role, an SSO profile): every request signed with it must carry this
+   * token in `X-Amz-Security-Token`, signed. A key without one is long-term and must carry no token.
+   */
+  readonly sessionToken?: string;
+  /** When the temporary key stops working (ISO 8601 date-time); only with `sessionToken`. */
+  readonly expiresAt?: string;
   readonly principalId: string;
   /** `STUDIO_USER` for a portal identity, `IAM` for a plain IAM principal (treated as an administrator). */
   readonly kind: 'STUDIO_USER' | 'IAM';
 }
 
 export interface Seed {
+  /** The 12-digit AWS account id in the ARNs the server mints. Default `000000000000`. */
+  readonly accountId?: string;
   readonly studios: readonly SeedStudio[];
   readonly launchProfiles?: readonly SeedLaunchProfile[];
   readonly streamingImages?: readonly SeedStreamingImage[];
@@ -115,6 +124,7 @@ export const seedSchema = {
   required: ['studios'],
   properties: {
     $schema: { type: 'string' },
+    accountId: { type: 'string', pattern: '^[0-9]{12}$' },
     studios: {
       type: 'array',
       items: {
@@ -230,9 +240,12 @@ export const seedSchema = {
         type: 'object',
         additionalProperties: false,
         required: ['accessKeyId', 'secretAccessKey', 'principalId', 'kind'],
+        dependencies: { expiresAt: ['sessionToken'] },
         properties: {
           accessKeyId: { type: 'string', minLength: 1 },
           secretAccessKey: { type: 'string', minLength: 1 },
+          sessionToken: { type: 'string', minLength: 1 },
+          expiresAt: { type: 'string', format: 'date-time' },
           principalId: { type: 'string', minLength: 1 },
           kind: { enum: ['STUDIO_USER', 'IAM'] },
         },

@@ -11,8 +11,10 @@ import {
   SystemClock,
   type Catalog,
   type Seed,
+  type SeedCredential,
   type SimulatedProvisionerOptions,
   type StreamingSessions,
+  type StreamingSessionsOptions,
 } from 'nimble-streaming-sessions';
 import {
   createHttpServer,
@@ -64,14 +66,25 @@ export interface TestServer {
   readonly url: string;
   readonly app: FastifyInstance;
   readonly sessions: StreamingSessions;
-  /** A client of the real SDK for this server; `maxAttempts: 1` unless told otherwise. */
-  client(credentials?: { accessKeyId: string; secretAccessKey: string }, maxAttempts?: number): NimbleClient;
+  /** A client of the real SDK for this server; `maxAttempts: 1` and region us-west-2 unless told otherwise. */
+  client(credentials?: ClientCredentials, maxAttempts?: number, region?: string): NimbleClient;
   close(): Promise<void>;
+}
+
+/** What the SDK signs with: a long-term key, or a temporary one with its session token. */
+export interface ClientCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
 }
 
 export interface TestServerOptions {
   readonly provisioner?: SimulatedProvisionerOptions;
   readonly catalog?: Catalog;
+  /** The access keys the server knows. Default: the test seed's. */
+  readonly credentials?: readonly SeedCredential[];
+  /** Service settings, such as the ARN account. */
+  readonly config?: StreamingSessionsOptions['config'];
   readonly http?: Partial<Omit<HttpServerOptions, 'sessions' | 'credentials'>>;
 }
 
@@ -82,10 +95,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     catalog: options.catalog ?? testSeed,
     clock,
     provisioner: new SimulatedProvisioner(clock, { bootTimeMs: 200, ...options.provisioner }),
+    ...(options.config === undefined ? {} : { config: options.config }),
   });
   const app = createHttpServer({
     sessions,
-    credentials: credentialStoreFromSeed(testSeed.credentials),
+    credentials: credentialStoreFromSeed(options.credentials ?? testSeed.credentials),
     throttle: false,
     ...options.http,
   });
@@ -95,8 +109,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     url,
     app,
     sessions,
-    client(credentials = ARTIST, maxAttempts = 1) {
-      const client = new NimbleClient({ endpoint: url, region: 'us-west-2', credentials, maxAttempts });
+    client(credentials = ARTIST, maxAttempts = 1, region = 'us-west-2') {
+      const client = new NimbleClient({ endpoint: url, region, credentials, maxAttempts });
       clients.push(client);
       return client;
     },

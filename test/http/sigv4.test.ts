@@ -114,7 +114,10 @@ describe('SigV4 verification', () => {
     const request = createRequest(port, body);
     expectDenied(await call(await sign(request, { service: 's3' })), 'INVALID_CREDENTIAL_SCOPE');
     expectDenied(await call(await sign(request, { region: 'mars-north-1' })), 'INVALID_CREDENTIAL_SCOPE');
-    expect((await call(await sign(request, { region: 'eu-west-1' }))).status).toBe(200);
+    // A region the service ran in passes the signature check; the us-west-2 studio is not in eu-west-1.
+    const otherRegion = await call(await sign(request, { region: 'eu-west-1' }));
+    expect(otherRegion.status).toBe(404);
+    expect(JSON.parse(otherRegion.body)).toMatchObject({ code: 'STUDIO_NOT_FOUND' });
   });
 
   it('refuses X-Amz-Date more than 15 minutes off, either way', async () => {
@@ -144,7 +147,7 @@ describe('SigV4 verification', () => {
     expect(JSON.parse(response.body)).toMatchObject({ context: { header: 'x-amz-client-token' } });
   });
 
-  it('refuses temporary credentials', async () => {
+  it('refuses a session token sent with a long-term key', async () => {
     const request = createRequest(port, body, { 'x-amz-security-token': 'session-token' });
     expectDenied(await call(await sign(request)), 'UNRECOGNIZED_CLIENT');
   });

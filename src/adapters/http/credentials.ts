@@ -5,6 +5,13 @@ import type { Caller } from '../../domain/index.js';
 export interface ApiCredential {
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
+  /**
+   * Set for a temporary key: the `X-Amz-Security-Token` every request signed with it must carry. Without
+   * it the key is long-term and a request carrying a token is refused.
+   */
+  readonly sessionToken?: string;
+  /** When a temporary key stops working, in epoch milliseconds. */
+  readonly expiresAt?: number;
   readonly caller: Caller;
 }
 
@@ -18,7 +25,8 @@ export interface CredentialStore {
 }
 
 /**
- * A credential store over the seed file's `credentials` (accessKeyId → secretAccessKey → principal). Whether
+ * A credential store over the seed file's `credentials` (accessKeyId → secretAccessKey, and the session
+ * token and expiry of a temporary key → principal). Whether
  * a principal is a studio administrator is not stored here: the catalog's `studioMembers` decide that.
  */
 export function credentialStoreFromSeed(credentials: readonly SeedCredential[] = []): CredentialStore {
@@ -27,6 +35,8 @@ export function credentialStoreFromSeed(credentials: readonly SeedCredential[] =
     byKey.set(c.accessKeyId, {
       accessKeyId: c.accessKeyId,
       secretAccessKey: c.secretAccessKey,
+      ...(c.sessionToken === undefined ? {} : { sessionToken: c.sessionToken }),
+      ...(c.expiresAt === undefined ? {} : { expiresAt: Date.parse(c.expiresAt) }),
       caller: { principalId: c.principalId, kind: c.kind },
     });
   }

@@ -3,14 +3,20 @@ import type { Socket } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Clock } from '../../application/ports/clock.js';
 import { err, ok, type Result } from 'neverthrow';
-import { throttled, validationError, type ApiError, type Caller } from '../../domain/index.js';
+import {
+  regionOfStudio,
+  resourceNotFound,
+  throttled,
+  validationError,
+  type ApiError,
+} from '../../domain/index.js';
 import { SystemClock } from '../system/clock.js';
 import { checkUnboundMembers, decodeJsonBody } from './body.js';
 import { collectBody, defaultDrain, discardBody } from './body-reader.js';
 import type { CredentialStore } from './credentials.js';
 import { classifyError, rawErrorResponse, REQUEST_ID_HEADER, sendApiError } from './errors.js';
 import { OPERATIONS, type DecodedRequest, type Operation, type StreamingSessionsApi } from './routes.js';
-import { SigV4Verifier, type SigV4Options } from './sigv4.js';
+import { SigV4Verifier, type Authenticated, type SigV4Options } from './sigv4.js';
 import { TokenBucketThrottle, DEFAULT_THROTTLE, type ThrottleOptions } from './throttle.js';
 
 /** How the HTTP adapter is built: the control plane, who may call it, and the protective limits. */
@@ -80,7 +86,7 @@ async function admit(
   throttle: TokenBucketThrottle | undefined,
   request: FastifyRequest,
   body: Uint8Array,
-): Promise<Result<Caller, ApiError>> {
+): Promise<Result<Authenticated, ApiError>> {
   const verified = await verifier.verify({
     method: request.method,
     url: request.raw.url ?? '',
@@ -88,15 +94,27 @@ async function admit(
     body,
   });
   if (verified.isErr()) return err(verified.error);
-  const caller = verified.value;
+  const { caller } = verified.value;
   const waitMs = throttle?.take(caller.principalId) ?? 0;
-  if (waitMs === 0) return ok(caller);
+  if (waitMs === 0) return ok(verified.value);
   return err(
     throttled('RATE_EXCEEDED', 'Too many requests from this principal; slow down and retry.', {
       principalId: caller.principalId,
       retryAfterMs: String(waitMs),
     }),
   );
+}
+
+/**
+ * A regional endpoint knows only its own region's studios: a studio id whose region prefix
+ * (`us-west-2:stid-…`) is not the region the request was signed for is a studio that does not exist here.
+ * An id without a prefix is left to the handlers.
+ */
+function checkStudioRegion(request: DecodedRequest, signingRegion: string): Result<void, ApiError> {
+  const studioId = request.labels.studioId ?? '';
+  if (regionOfStudio(studioId, signingRegion) === signingRegion) return ok(undefined);
+  const notFound = resourceNotFound('studio', studioId);
+  return err({ ...notFound, context: { ...notFound.context, region: signingRegion } });
 }
 
 /** The operation's input parts from the wire: decoded labels, the JSON payload (if it has one), headers. */
@@ -185,9 +203,11 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     const body = request.body instanceof Uint8Array ? request.body : EMPTY;
     const admitted = await admit(verifier, throttle, request, body);
     if (admitted.isErr()) return sendApiError(reply, admitted.error);
-    const decoded = decode(operation, request, body);
+    const decoded = decode(operation, request, body).andThen((input) =>
+      checkStudioRegion(input, admitted.value.region).map(() => input),
+    );
     if (decoded.isErr()) return sendApiError(reply, decoded.error);
-    const result = await operation.invoke(options.sessions, decoded.value, admitted.value);
+    const result = await operation.invoke(options.sessions, decoded.value, admitted.value.caller);
     if (result.isErr()) return sendApiError(reply, result.error);
     return reply.code(200).send(result.value);
   };

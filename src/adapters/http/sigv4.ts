@@ -5,7 +5,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { err, ok, type Result } from 'neverthrow';
 import type { Clock } from '../../application/ports/clock.js';
 import { accessDenied, NIMBLE_REGIONS, type AccessDeniedException, type Caller } from '../../domain/index.js';
-import type { CredentialStore } from './credentials.js';
+import type { ApiCredential, CredentialStore } from './credentials.js';
 import { parseAuthorization, parseAmzDate, type ParsedAuthorization } from './sigv4-parse.js';
 
 /** The regions the service ran in (reference §1.1): the default set of acceptable signing regions. */
@@ -22,6 +22,12 @@ export interface SigV4Options {
   readonly maxClockSkewMs?: number;
   /** Signing regions accepted in the credential scope; `'*'` accepts any. Default: NIMBLE_REGIONS. */
   readonly regions?: readonly string[] | '*';
+}
+
+/** Who signed a request, and for which region (the credential scope's): a regional endpoint's view. */
+export interface Authenticated {
+  readonly caller: Caller;
+  readonly region: string;
 }
 
 /** A request as received: the raw request-target (still percent-encoded), headers and body bytes. */
@@ -107,8 +113,11 @@ export class SigV4Verifier {
     this.#regions = options.regions === '*' ? '*' : new Set(options.regions ?? NIMBLE_REGIONS);
   }
 
-  /** The authenticated caller, or an AccessDeniedException whose `code` says what was wrong. */
-  async verify(request: ReceivedRequest): Promise<Result<Caller, AccessDeniedException>> {
+  /**
+   * The authenticated caller and the region it signed for, or an AccessDeniedException whose `code` says
+   * what was wrong.
+   */
+  async verify(request: ReceivedRequest): Promise<Result<Authenticated, AccessDeniedException>> {
     const authorization = headerValue(request.headers, 'authorization');
     if (authorization === undefined || authorization === '') {
       return denied('MISSING_AUTHENTICATION_TOKEN', 'The request is not signed (no Authorization header).');
@@ -138,7 +147,51 @@ export class SigV4Verifier {
         { accessKeyId: echo(auth.accessKeyId) },
       );
     }
-    return ok(credential.caller);
+    const token = this.checkSessionToken(credential, headerValue(request.headers, 'x-amz-security-token'));
+    if (token.isErr()) return err(token.error);
+    return ok({ caller: credential.caller, region: auth.region });
+  }
+
+  /**
+   * A temporary key's requests carry its session token (signed, as every x-amz-* header is) until it
+   * expires; a long-term key's carry none. Checked after the signature, so only the key's holder learns
+   * which of these went wrong.
+   */
+  private checkSessionToken(
+    credential: ApiCredential,
+    token: string | undefined,
+  ): Result<void, AccessDeniedException> {
+    const context = { accessKeyId: echo(credential.accessKeyId) };
+    if (credential.sessionToken === undefined) {
+      return token === undefined
+        ? ok(undefined)
+        : denied(
+            'UNRECOGNIZED_CLIENT',
+            'The access key is a long-term key: a request signed with it must not carry X-Amz-Security-Token.',
+            context,
+          );
+    }
+    if (token === undefined || token === '') {
+      return denied(
+        'MISSING_SECURITY_TOKEN',
+        'The access key is temporary: the request must carry its session token in X-Amz-Security-Token.',
+        context,
+      );
+    }
+    if (!sameSecret(token, credential.sessionToken)) {
+      return denied(
+        'INVALID_SECURITY_TOKEN',
+        'The security token included in the request is not the session token of the access key.',
+        context,
+      );
+    }
+    if (credential.expiresAt !== undefined && this.options.clock.now() >= credential.expiresAt) {
+      return denied('EXPIRED_TOKEN', 'The security token included in the request is expired.', {
+        ...context,
+        expiredAt: new Date(credential.expiresAt).toISOString(),
+      });
+    }
+    return ok(undefined);
   }
 
   /** Date, scope and signed-header rules, checked before the secret is looked up. Returns the date. */
@@ -176,9 +229,6 @@ export class SigV4Verifier {
           'with a region this server accepts.',
         { scope: echo(scope) },
       );
-    }
-    if (headerValue(request.headers, 'x-amz-security-token') !== undefined) {
-      return denied('UNRECOGNIZED_CLIENT', 'Temporary credentials (X-Amz-Security-Token) are not accepted.');
     }
     const signed = new Set(auth.signedHeaders);
     const unsigned = ['host', 'x-amz-date']
@@ -227,6 +277,12 @@ export class SigV4Verifier {
     const header = signed.headers.authorization ?? '';
     return /Signature=([0-9a-f]{64})$/.exec(header)?.[1];
   }
+}
+
+/** Compares two secrets in constant time: their SHA-256 digests have the same length whatever theirs. */
+function sameSecret(a: string, b: string): boolean {
+  const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+  return timingSafeEqual(digest(a), digest(b));
 }
 
 function sameHex(a: string, b: string): boolean {
