@@ -6,7 +6,7 @@ import {
   type QuotaLedgerState,
   type SessionSlot,
 } from './quota/ledger.js';
-import type { StreamingSessionLifecycleCommand } from './streaming-session/commands.js';
+import type { CreateStreamingSession, StreamingSessionCommand } from './streaming-session/commands.js';
 import { StreamingSession } from './streaming-session/decider.js';
 import type { SessionDeleted, SessionRequestedData } from './streaming-session/events.js';
 import type { StreamingSessionEvent } from './streaming-session/events.js';
@@ -51,20 +51,23 @@ export function ledgerEventsForSessionEvents(
   return deleted === undefined ? [] : ledgerEventsForSessionDeleted(deleted, ledger);
 }
 
-/** The events of an accepted Stop, Start or Delete step: the session's, and the ledger's to commit with them. */
+/** Every command on a session that exists: provisioning steps, Stop, Start, Delete and their outcomes. */
+export type ExistingSessionCommand = Exclude<StreamingSessionCommand, CreateStreamingSession>;
+
+/** The events of an accepted step on an existing session, and the ledger's to commit with them. */
 export interface SessionChangeDecision {
   readonly session: readonly StreamingSessionEvent[];
   readonly ledger: readonly QuotaLedgerEvent[];
 }
 
 /**
- * Decides a lifecycle command on a session and, when it deletes the session, the release of its quota
+ * Decides a command on an existing session and, when it deletes the session, the release of its quota
  * slot. `ledger` is empty for every other step, and for a repeated CompleteDelete (see
  * `ledgerEventsForSessionDeleted` for why the release happens exactly once). An empty `session` means the
  * operation was already under way: the application answers the current session.
  */
 export function decideStreamingSessionChange(
-  command: StreamingSessionLifecycleCommand,
+  command: ExistingSessionCommand,
   session: StreamingSessionState,
   ledger: QuotaLedgerState,
 ): Result<SessionChangeDecision, DomainError> {

@@ -35,7 +35,6 @@ import {
   DELETE_FAILURE_STATUS_CODES,
   START_FAILURE_STATUS_CODES,
   STOP_FAILURE_STATUS_CODES,
-  type ExistingSession,
 } from '../../src/domain/index.js';
 import { BACKUP_IDS } from '../../src/testing/arbitraries.js';
 
@@ -596,6 +595,39 @@ describe('properties of the view (the API constraints)', () => {
           }
         },
       ),
+      { numRuns },
+    );
+  });
+});
+
+describe('properties of the view through the lifecycle', () => {
+  const arn = { partition: 'aws', account: '123456789012', defaultRegion: 'us-east-1' };
+
+  it('never both deadlines; none once deleting; no stopAt once stopped; every timestamp ISO', () => {
+    fc.assert(
+      fc.property(arbSessionHistory({ maxSteps: 12 }), (history) => {
+        const state = replay(StreamingSession, history);
+        if (state.state === 'NOT_REQUESTED') return;
+        const view = toStreamingSessionView(state, arn);
+        expect(view.stopAt !== undefined && view.terminateAt !== undefined).toBe(false);
+        if (['DELETE_IN_PROGRESS', 'DELETE_FAILED', 'DELETED'].includes(view.state)) {
+          expect(view.stopAt ?? view.terminateAt).toBeUndefined();
+        }
+        if (view.state === 'STOPPED') expect(view.stopAt).toBeUndefined();
+        for (const key of [
+          'createdAt',
+          'updatedAt',
+          'startedAt',
+          'stoppedAt',
+          'stopAt',
+          'terminateAt',
+        ] as const) {
+          if (view[key] !== undefined) expect(view[key]).toMatch(ID_PATTERNS.timestamp);
+        }
+        expect(STREAMING_SESSION_STATUS_CODES).toContain(view.statusCode);
+        expect(view.startedAt !== undefined).toBe(view.startedBy !== undefined);
+        expect(view.stoppedAt !== undefined).toBe(view.stoppedBy !== undefined);
+      }),
       { numRuns },
     );
   });

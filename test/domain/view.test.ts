@@ -23,7 +23,22 @@ import {
   ready,
   requested,
   requestedWithDeadline,
+  BACKUP_1,
+  ADMIN,
+  T3,
+  T4,
+  T5,
+  T7,
+  deleteRequested,
+  sessionDeleted,
+  sessionStarted,
+  sessionStopped,
+  startRequested,
+  stopRequested,
+  stoppableRequested,
 } from './fixtures.js';
+// Names the public entry (src/index.ts) does not list yet come from the domain's barrel.
+import { SYSTEM_PRINCIPAL_ID } from '../../src/domain/index.js';
 
 const arn = { partition: 'aws', account: '123456789012', defaultRegion: 'us-east-1' } as const;
 
@@ -128,5 +143,112 @@ describe('ARN (reference §5) and timestamps (§1.4)', () => {
     expect(formatTimestamp(0)).toBe('1970-01-01T00:00:00Z');
     expect(formatTimestamp(Date.UTC(2024, 0, 2, 3, 4, 5, 999))).toBe('2024-01-02T03:04:05Z');
     expect(formatTimestamp(Date.UTC(2030, 11, 31, 23, 59, 59, 1))).toBe('2030-12-31T23:59:59Z');
+  });
+});
+
+describe('toStreamingSessionView through the lifecycle', () => {
+  const readyHistory = [stoppableRequested(), allocated(), ready()];
+
+  it('STOP_IN_PROGRESS: stoppedAt/By and updatedAt/By from the Stop, the volume retention mode', () => {
+    const view = toStreamingSessionView(
+      existing([...readyHistory, stopRequested(T3, ADMIN, { volumeRetentionMode: 'DELETE' })]),
+      arn,
+    );
+    expect(view).toMatchObject({
+      state: 'STOP_IN_PROGRESS',
+      statusCode: 'STREAMING_SESSION_STOP_IN_PROGRESS',
+      statusMessage: 'The streaming session is being stopped.',
+      stoppedAt: '2024-01-02T03:14:05Z',
+      stoppedBy: ADMIN,
+      updatedAt: '2024-01-02T03:14:05Z',
+      updatedBy: ADMIN,
+      volumeRetentionMode: 'DELETE',
+      stopAt: '2024-01-02T14:34:05Z',
+    });
+    expect('startedAt' in view).toBe(false);
+  });
+
+  it('STOPPED: stopAt gone, terminateAt = stoppedAt + maxStoppedSessionLength, updatedBy kept', () => {
+    const view = toStreamingSessionView(
+      existing([...readyHistory, stopRequested(), sessionStopped(T4, { terminateAt: T3 + 120 * MINUTE })]),
+      arn,
+    );
+    expect(view).toMatchObject({
+      state: 'STOPPED',
+      statusCode: 'STREAMING_SESSION_STOPPED',
+      statusMessage: 'The streaming session is stopped.',
+      updatedAt: '2024-01-02T03:15:05Z',
+      updatedBy: USER,
+      terminateAt: '2024-01-02T05:14:05Z',
+    });
+    expect('stopAt' in view).toBe(false);
+  });
+
+  it('READY after Start: STREAMING_SESSION_STARTED, startedAt/By, startedFromBackupId, the new stopAt', () => {
+    const view = toStreamingSessionView(
+      existing([
+        ...readyHistory,
+        stopRequested(),
+        sessionStopped(T4, { backupId: BACKUP_1, terminateAt: T3 + 120 * MINUTE }),
+        startRequested(T5, USER, { backupId: BACKUP_1, stopAt: T5 + 690 * MINUTE }),
+        sessionStarted(),
+      ]),
+      arn,
+    );
+    expect(view).toMatchObject({
+      state: 'READY',
+      statusCode: 'STREAMING_SESSION_STARTED',
+      statusMessage: 'The streaming session has been started and is ready.',
+      startedAt: '2024-01-02T03:24:05Z',
+      startedBy: USER,
+      startedFromBackupId: BACKUP_1,
+      stoppedAt: '2024-01-02T03:14:05Z',
+      stoppedBy: USER,
+      stopAt: '2024-01-02T14:54:05Z',
+    });
+    expect('terminateAt' in view).toBe(false);
+    expect(JSON.stringify(view)).not.toContain('backupIds');
+  });
+
+  it('a later Stop without a volume retention mode clears the previous one', () => {
+    const view = toStreamingSessionView(
+      existing([
+        ...readyHistory,
+        stopRequested(T3, USER, { volumeRetentionMode: 'RETAIN' }),
+        sessionStopped(),
+        startRequested(),
+        sessionStarted(),
+        stopRequested(T7, USER),
+      ]),
+      arn,
+    );
+    expect('volumeRetentionMode' in view).toBe(false);
+  });
+
+  it('automatic termination: DELETE_IN_PROGRESS by the system identity, no deadlines left', () => {
+    const view = toStreamingSessionView(
+      existing([requested(), allocated(), ready(), deleteRequested(T7, SYSTEM_PRINCIPAL_ID, true)]),
+      arn,
+    );
+    expect(view).toMatchObject({
+      state: 'DELETE_IN_PROGRESS',
+      statusCode: 'STREAMING_SESSION_DELETE_IN_PROGRESS',
+      updatedBy: 'nimble.amazonaws.com',
+    });
+    expect('terminateAt' in view || 'stopAt' in view).toBe(false);
+  });
+
+  it('DELETED: STREAMING_SESSION_DELETED, still rendered in full', () => {
+    const view = toStreamingSessionView(
+      existing([requested(), allocated(), ready(), deleteRequested(), sessionDeleted()]),
+      arn,
+    );
+    expect(view).toMatchObject({
+      state: 'DELETED',
+      statusCode: 'STREAMING_SESSION_DELETED',
+      statusMessage: 'The streaming session has been deleted.',
+      updatedAt: '2024-01-02T03:35:05Z',
+      sessionId: SESSION_ID,
+    });
   });
 });

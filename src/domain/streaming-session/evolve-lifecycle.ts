@@ -37,6 +37,34 @@ function withDeadlines(
   };
 }
 
+/** DeleteRequested leads out of every stable state but DELETED, and clears the deadlines. */
+function deleteRequested(state: StreamingSessionState, event: DeleteRequested): StreamingSessionState {
+  switch (state.state) {
+    case 'READY':
+    case 'STOPPED':
+    case 'CREATE_FAILED':
+    case 'STOP_FAILED':
+    case 'START_FAILED':
+    case 'DELETE_FAILED':
+      return {
+        ...state,
+        state: 'DELETE_IN_PROGRESS',
+        statusCode: 'STREAMING_SESSION_DELETE_IN_PROGRESS',
+        statusMessage: STATUS_MESSAGES.STREAMING_SESSION_DELETE_IN_PROGRESS,
+        updatedAt: event.data.requestedAt,
+        updatedBy: event.data.requestedBy,
+        lifecycle: withDeadlines(lifecycleOf(state), {}),
+      };
+    case 'NOT_REQUESTED':
+    case 'CREATE_IN_PROGRESS':
+    case 'STOP_IN_PROGRESS':
+    case 'START_IN_PROGRESS':
+    case 'DELETE_IN_PROGRESS':
+    case 'DELETED':
+      return state;
+  }
+}
+
 /**
  * Folds a Stop, Start or Delete event. Like `evolve`, total: an event that cannot follow the current state
  * leaves the state unchanged (the same object). Each transition is the one of reference §3.2.
@@ -126,30 +154,7 @@ export function evolveLifecycle(state: StreamingSessionState, event: LifecycleEv
         updatedAt: event.data.failedAt,
       };
     case 'DeleteRequested':
-      switch (state.state) {
-        case 'READY':
-        case 'STOPPED':
-        case 'CREATE_FAILED':
-        case 'STOP_FAILED':
-        case 'START_FAILED':
-        case 'DELETE_FAILED':
-          return {
-            ...state,
-            state: 'DELETE_IN_PROGRESS',
-            statusCode: 'STREAMING_SESSION_DELETE_IN_PROGRESS',
-            statusMessage: STATUS_MESSAGES.STREAMING_SESSION_DELETE_IN_PROGRESS,
-            updatedAt: event.data.requestedAt,
-            updatedBy: event.data.requestedBy,
-            lifecycle: withDeadlines(lifecycleOf(state), {}),
-          };
-        case 'NOT_REQUESTED':
-        case 'CREATE_IN_PROGRESS':
-        case 'STOP_IN_PROGRESS':
-        case 'START_IN_PROGRESS':
-        case 'DELETE_IN_PROGRESS':
-        case 'DELETED':
-          return state;
-      }
+      return deleteRequested(state, event);
     case 'SessionDeleted':
       if (state.state !== 'DELETE_IN_PROGRESS') return state;
       return {
