@@ -22,6 +22,8 @@ export interface ServerOptions {
   readonly bodyLimit: number;
   /** pino's level names, or `silent`. */
   readonly logLevel: string;
+  /** The 12-digit account id in ARNs; when absent, the seed's `accountId`, else `000000000000`. */
+  readonly accountId?: string;
 }
 
 /** The bundled demo seed. `../../seeds` is the package root from both src/server and dist/server. */
@@ -53,6 +55,10 @@ const FLAGS = {
   },
   'body-limit': { env: 'BODY_LIMIT', help: `largest request body in bytes (default ${DEFAULT_BODY_LIMIT})` },
   'log-level': { env: 'LOG_LEVEL', help: `${LOG_LEVELS.join('|')} (default info)` },
+  'account-id': {
+    env: 'ACCOUNT_ID',
+    help: "12-digit account id in ARNs (default: the seed's accountId, else 000000000000)",
+  },
 } as const;
 
 type Flag = keyof typeof FLAGS;
@@ -132,6 +138,10 @@ export function parseServerOptions(
       if (!LOG_LEVELS.includes(logLevel)) return err(`log-level must be one of ${LOG_LEVELS.join(', ')}.`);
       if (ratePerSecond > 0 && burst < 1) return err('throttle-burst must be at least 1.');
       const databaseUrl = get('database-url');
+      const accountId = get('account-id');
+      if (accountId !== undefined && !/^[0-9]{12}$/.test(accountId)) {
+        return err(`account-id must be 12 digits, not "${accountId}".`);
+      }
       return ok({
         port,
         host: get('host') ?? '127.0.0.1',
@@ -142,6 +152,7 @@ export function parseServerOptions(
         throttle: ratePerSecond === 0 ? false : { ratePerSecond, burst },
         bodyLimit,
         logLevel,
+        ...(accountId === undefined ? {} : { accountId }),
       });
     },
   );

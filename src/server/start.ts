@@ -54,12 +54,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const seed = await loadSeedFile(options.seedFile);
   const clock = new SystemClock();
   const { storage, description } = openStorage(options);
+  // The option (flag or environment) wins over the seed, so one seed file can serve several accounts.
+  const accountId = options.accountId ?? seed.accountId;
   let sessions: StreamingSessions | undefined;
   try {
     sessions = await createStreamingSessions({
       catalog: seed,
       storage,
       clock,
+      ...(accountId === undefined ? {} : { config: { arn: { account: accountId } } }),
       provisioner: new SimulatedProvisioner(clock, { bootTimeMs: options.provisionerLatencyMs }),
     });
     const app = createHttpServer({
