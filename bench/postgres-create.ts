@@ -134,7 +134,7 @@ with st as (insert into ${s}.streams (stream_id, studio_id, version) values ($1,
   vw as (insert into ${s}.session_views
            (studio_id, session_id, version, state, created_at, created_by, owned_by, session)
          values ($2, $9, 1, 'CREATE_IN_PROGRESS', 1.7e12, 'creator', 'owner', $7::jsonb))
-insert into ${s}.provisioning_outbox (studio_id, session_id) values ($2, $9)`;
+insert into ${s}.jobs (studio_id, session_id, kind, due_at) values ($2, $9, 'provision', 0)`;
 
 function withSession(template: string, from: string, to: string): string {
   return template.split(from).join(to);
@@ -249,7 +249,7 @@ async function run(): Promise<void> {
             session: { ...parsed.session, session: { ...parsed.session.session, sessionId } },
           },
         ],
-        enqueue: [{ studioId: studio, sessionId }],
+        schedule: [{ studioId: studio, sessionId, kind: 'provision', dueAt: 0 }],
         clientToken: {
           studioId: studio,
           operation: 'CreateStreamingSession',

@@ -139,7 +139,6 @@ export type {
   SessionViewWrite,
   ClientTokenKey,
   ClientTokenRecord,
-  ProvisioningJobKey,
   UnitOfWork,
   CommitConflict,
   CommitSuccess,
@@ -155,7 +154,26 @@ export type {
   InstanceStatus,
   ProvisioningFailure,
 } from './application/ports/provisioner.js';
-export type { ProvisioningQueue, ClaimedJob } from './application/ports/provisioning-queue.js';
+export type { ProvisioningQueue } from './application/ports/provisioning-queue.js';
+export type {
+  ClaimedJob,
+  JobKey,
+  JobKind,
+  JobQueue,
+  JobQueueStats,
+  ScheduledJob,
+} from './application/ports/jobs.js';
+export type { Logger } from './application/ports/logger.js';
+export type { JobStep } from './application/jobs/job-step.js';
+export { JOB_STEPS } from './application/jobs/job-step.js';
+export { JobWorker, type JobWorkerStats } from './application/jobs/job-worker.js';
+export { ProvisionStep } from './application/jobs/provision-step.js';
+export {
+  SessionCommandPipeline,
+  type SessionChange,
+  type SessionKey,
+  type SessionOutcome,
+} from './application/session-pipeline.js';
 export { CreateStreamingSessionHandler } from './application/create-streaming-session.js';
 export { GetStreamingSessionHandler } from './application/get-streaming-session.js';
 export { ProvisioningWorker } from './application/provisioning-worker.js';
@@ -192,3 +210,4 @@ export { InMemoryCatalog } from './adapters/in-memory/catalog.js';
 export type { SimulatedProvisionerOptions } from './adapters/provisioner/simulated.js';
 export { SimulatedProvisioner } from './adapters/provisioner/simulated.js';
 export { SystemClock, RandomIdGenerator } from './adapters/system/clock.js';
+export { consoleLogger } from './adapters/system/logger.js';

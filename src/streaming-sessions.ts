@@ -7,7 +7,8 @@ import { GetStreamingSessionHandler } from './application/get-streaming-session.
 import type { Catalog } from './application/ports/catalog.js';
 import type { Clock, IdGenerator } from './application/ports/clock.js';
 import type { InstanceProvisioner } from './application/ports/provisioner.js';
-import { ProvisioningWorker } from './application/provisioning-worker.js';
+import { JobWorker, type JobWorkerStats } from './application/jobs/job-worker.js';
+import type { Logger } from './application/ports/logger.js';
 import { parseSeed, type Seed } from './application/seed.js';
 import type {
   CreateStreamingSessionInput,
@@ -19,6 +20,7 @@ import { coreModule, environmentModule } from './adapters/inversify/core-module.
 import type { StorageAdapter } from './adapters/inversify/storage.js';
 import { SimulatedProvisioner } from './adapters/provisioner/simulated.js';
 import { RandomIdGenerator, SystemClock } from './adapters/system/clock.js';
+import { consoleLogger } from './adapters/system/logger.js';
 import type { ApiError, Caller, StreamingSessionView } from './domain/index.js';
 
 /** How to assemble the control plane; everything but the catalog has an embedded default. */
@@ -31,6 +33,8 @@ export interface StreamingSessionsOptions {
   readonly provisioner?: InstanceProvisioner;
   readonly clock?: Clock;
   readonly ids?: IdGenerator;
+  /** Where failures the caller cannot see (a job step that threw) are reported. Default: warnings and errors to stderr. */
+  readonly logger?: Logger;
   readonly config?: DeepPartial<ServiceConfig>;
   /** Start the provisioning worker at once (default true). */
   readonly startProvisioning?: boolean;
@@ -47,7 +51,7 @@ function isCatalog(value: Seed | Catalog): value is Catalog {
 export class StreamingSessions {
   readonly #create: CreateStreamingSessionHandler;
   readonly #get: GetStreamingSessionHandler;
-  readonly #worker: ProvisioningWorker;
+  readonly #worker: JobWorker;
 
   constructor(
     /** The Inversify container, for those who compose their own handlers or adapters. */
@@ -56,7 +60,7 @@ export class StreamingSessions {
   ) {
     this.#create = container.get(CreateStreamingSessionHandler);
     this.#get = container.get(GetStreamingSessionHandler);
-    this.#worker = container.get(ProvisioningWorker);
+    this.#worker = container.get(JobWorker);
   }
 
   /** CreateStreamingSession: the new session in CREATE_IN_PROGRESS, or the API error. */
@@ -80,9 +84,14 @@ export class StreamingSessions {
     this.#worker.start();
   }
 
-  /** Stops the provisioning worker; unfinished jobs stay in the outbox. */
+  /** Stops the provisioning worker; unfinished jobs stay scheduled. */
   stopProvisioning(): Promise<void> {
     return this.#worker.stop();
+  }
+
+  /** The job worker's counters: due, scheduled and held jobs, steps running, succeeded and failed. */
+  jobStats(): Promise<JobWorkerStats> {
+    return this.#worker.stats();
   }
 
   /** Stops the worker and releases the storage adapter's own connections. */
@@ -119,6 +128,7 @@ export async function createStreamingSessions(options: StreamingSessionsOptions)
       provisioner: options.provisioner ?? new SimulatedProvisioner(clock),
       clock,
       ids: options.ids ?? new RandomIdGenerator(),
+      logger: options.logger ?? consoleLogger('warn'),
     }),
     storage.module,
   );

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Container } from 'inversify';
 import {
+  consoleLogger,
   coreModule,
   createStreamingSessions,
   CreateStreamingSessionHandler,
@@ -196,6 +197,7 @@ export async function ownContainer(seedDocument: unknown): Promise<StreamingSess
       provisioner: new SimulatedProvisioner(clock, { bootTimeMs: 100 }),
       clock,
       ids: new RandomIdGenerator(),
+      logger: consoleLogger('warn'),
     }),
     storage.module,
   );

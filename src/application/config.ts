@@ -10,15 +10,24 @@ export interface ServiceConfig {
   readonly maxCommitAttempts: number;
   /** Page size of ListStreamingSessions (the API has no page-size parameter). */
   readonly listPageSize: number;
+  /** The job worker (provisioning now, the lifecycle's steps and deadlines later). */
   readonly provisioning: {
-    /** How long a worker holds a claimed job before another may take it. */
+    /**
+     * How long a worker holds a claimed job before another may take it. A worker holds a job only while
+     * it runs one step, so this bounds how long a step may take, not how long an instance may boot.
+     */
     readonly leaseMs: number;
-    /** How many jobs a worker claims at a time. */
+    /** How many steps a worker runs at once (its window). Jobs waiting for their due time take none. */
     readonly batchSize: number;
-    /** The polling fallback when no wake-up arrives. */
+    /** The longest a worker sleeps without looking for due jobs (the fallback for lost wake-ups). */
     readonly pollIntervalMs: number;
-    /** How often a worker asks the provisioner whether a booting instance is up. */
+    /** When to check a booting instance again, unless the provisioner suggests a time. */
     readonly statusIntervalMs: number;
+    /** How many times a failing step is tried before the job gives up (a session then ends CREATE_FAILED). */
+    readonly maxAttempts: number;
+    /** The back-off after the first failed step; it doubles with each attempt, up to `retryMaxMs`. */
+    readonly retryBaseMs: number;
+    readonly retryMaxMs: number;
   };
 }
 
@@ -27,7 +36,15 @@ export const defaultServiceConfig: ServiceConfig = {
   clientTokenTtlMs: 24 * 60 * 60 * 1000,
   maxCommitAttempts: 50,
   listPageSize: 100,
-  provisioning: { leaseMs: 30_000, batchSize: 16, pollIntervalMs: 1_000, statusIntervalMs: 50 },
+  provisioning: {
+    leaseMs: 30_000,
+    batchSize: 16,
+    pollIntervalMs: 1_000,
+    statusIntervalMs: 1_000,
+    maxAttempts: 5,
+    retryBaseMs: 1_000,
+    retryMaxMs: 60_000,
+  },
 };
 
 /** Merges partial settings over the defaults (one level deep for the nested groups). */

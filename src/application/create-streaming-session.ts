@@ -211,7 +211,7 @@ export class CreateStreamingSessionHandler {
             },
           ],
           views: [{ studioId, sessionId, version: decision.value.session.length, session }],
-          enqueue: [{ studioId, sessionId }],
+          schedule: [{ studioId, sessionId, kind: 'provision', dueAt: now }],
           ...(tokenKey === undefined
             ? {}
             : {

@@ -3,8 +3,9 @@ import type { ServiceConfig } from './config.js';
 import type { Catalog } from './ports/catalog.js';
 import type { Clock, IdGenerator } from './ports/clock.js';
 import type { EventStore } from './ports/event-store.js';
+import type { JobQueue } from './ports/jobs.js';
+import type { Logger } from './ports/logger.js';
 import type { InstanceProvisioner } from './ports/provisioner.js';
-import type { ProvisioningQueue } from './ports/provisioning-queue.js';
 import type { SessionViews } from './ports/session-views.js';
 
 /**
@@ -14,10 +15,13 @@ import type { SessionViews } from './ports/session-views.js';
 export const TOKENS = {
   EventStore: Symbol.for('nimble.EventStore') as ServiceIdentifier<EventStore>,
   SessionViews: Symbol.for('nimble.SessionViews') as ServiceIdentifier<SessionViews>,
-  ProvisioningQueue: Symbol.for('nimble.ProvisioningQueue') as ServiceIdentifier<ProvisioningQueue>,
+  JobQueue: Symbol.for('nimble.JobQueue') as ServiceIdentifier<JobQueue>,
+  /** The same binding as `JobQueue`, under the name it had when it carried provisioning jobs only. */
+  ProvisioningQueue: Symbol.for('nimble.JobQueue') as ServiceIdentifier<JobQueue>,
   Catalog: Symbol.for('nimble.Catalog') as ServiceIdentifier<Catalog>,
   InstanceProvisioner: Symbol.for('nimble.InstanceProvisioner') as ServiceIdentifier<InstanceProvisioner>,
   Clock: Symbol.for('nimble.Clock') as ServiceIdentifier<Clock>,
   IdGenerator: Symbol.for('nimble.IdGenerator') as ServiceIdentifier<IdGenerator>,
   ServiceConfig: Symbol.for('nimble.ServiceConfig') as ServiceIdentifier<ServiceConfig>,
+  Logger: Symbol.for('nimble.Logger') as ServiceIdentifier<Logger>,
 } as const;

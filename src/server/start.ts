@@ -1,11 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import type { Logger } from '../application/ports/logger.js';
 import { parseSeed, type Seed } from '../application/seed.js';
 import { credentialStoreFromSeed } from '../adapters/http/credentials.js';
 import { createHttpServer } from '../adapters/http/server.js';
 import { SimulatedProvisioner } from '../adapters/provisioner/simulated.js';
 import { SystemClock } from '../adapters/system/clock.js';
+import { consoleLogger } from '../adapters/system/logger.js';
 import { createStreamingSessions, type StreamingSessions } from '../streaming-sessions.js';
 import type { ServerOptions } from './options.js';
 import { openStorage } from './storage.js';
@@ -47,6 +49,33 @@ function displayUrl(app: FastifyInstance, host: string): string {
 }
 
 /**
+ * A Logger that writes to another one, set later: the service is assembled before the HTTP adapter that
+ * owns fastify's logger exists, and what it logs meanwhile goes to standard error.
+ */
+function forwardingLogger(): { readonly logger: Logger; to(target: Logger): void } {
+  let target: Logger = consoleLogger('warn');
+  return {
+    logger: {
+      debug: (context, message) => {
+        target.debug(context, message);
+      },
+      info: (context, message) => {
+        target.info(context, message);
+      },
+      warn: (context, message) => {
+        target.warn(context, message);
+      },
+      error: (context, message) => {
+        target.error(context, message);
+      },
+    },
+    to: (next) => {
+      target = next;
+    },
+  };
+}
+
+/**
  * Runs the whole service: the seed's catalog and credentials, the chosen storage, the simulated
  * provisioner, the provisioning worker and the HTTP adapter, listening on the given port.
  */
@@ -56,6 +85,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const { storage, description } = openStorage(options);
   // The option (flag or environment) wins over the seed, so one seed file can serve several accounts.
   const accountId = options.accountId ?? seed.accountId;
+  const log = forwardingLogger();
   let sessions: StreamingSessions | undefined;
   try {
     sessions = await createStreamingSessions({
@@ -63,6 +93,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       storage,
       clock,
       ...(accountId === undefined ? {} : { config: { arn: { account: accountId } } }),
+      logger: log.logger,
       provisioner: new SimulatedProvisioner(clock, { bootTimeMs: options.provisionerLatencyMs }),
     });
     const app = createHttpServer({
@@ -73,6 +104,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       bodyLimit: options.bodyLimit,
       logger: { level: options.logLevel },
     });
+    // Job failures are reported with the requests' log lines, at the level the operator chose.
+    log.to(app.log);
     await app.listen({ port: options.port, host: options.host });
     const running = sessions;
     let closing: Promise<void> | undefined;

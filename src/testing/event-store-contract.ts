@@ -40,7 +40,7 @@ export type EventStoreContractFactory = () => Promise<EventStoreContractSubject>
  *   return {
  *     store: container.get(TOKENS.EventStore),
  *     views: container.get(TOKENS.SessionViews),
- *     queue: container.get(TOKENS.ProvisioningQueue),
+ *     queue: container.get(TOKENS.JobQueue),
  *     close: () => storage.close(),
  *   };
  * });

@@ -3,6 +3,7 @@
  * streaming-session rules. The arbitraries need `fast-check` (4.x) installed beside the package.
  */
 export { DeciderSpecification, DeciderSpecificationError } from './decider-spec.js';
+export { VirtualClock } from './virtual-clock.js';
 export type { DeciderSpecificationFor, DeciderThen, DeciderWhen, SpecifiedDecider } from './decider-spec.js';
 export {
   NIMBLE_REGIONS,

@@ -19,7 +19,7 @@ import {
   TOKENS,
   type Caller,
   type Catalog,
-  type Clock,
+  type Logger,
   type QuotaLimits,
   type Seed,
   type SeedQuotas,
@@ -30,6 +30,7 @@ import {
   type DeepPartial,
   type ServiceConfig,
 } from 'nimble-streaming-sessions';
+import { VirtualClock } from 'nimble-streaming-sessions/testing';
 
 export const STUDIO_ID = 'us-west-2:stid-apptest000000001';
 export const OTHER_STUDIO_ID = 'eu-west-1:stid-apptest000000002';
@@ -126,13 +127,31 @@ export function testSeed(
 }
 
 /** A clock that moves only when the test moves it. */
-export class ManualClock implements Clock {
-  constructor(private time = T0) {}
-  now(): number {
-    return this.time;
+export class ManualClock extends VirtualClock {
+  constructor(time = T0) {
+    super(time);
   }
-  advance(ms: number): void {
-    this.time += ms;
+}
+
+/** One record a RecordingLogger kept. */
+export interface LogRecord {
+  readonly level: 'debug' | 'info' | 'warn' | 'error';
+  readonly message: string;
+  readonly context: Readonly<Record<string, unknown>>;
+}
+
+/** A Logger that keeps what it is told, for tests that check a failure was reported. */
+export class RecordingLogger implements Logger {
+  readonly records: LogRecord[] = [];
+  readonly debug = this.#at('debug');
+  readonly info = this.#at('info');
+  readonly warn = this.#at('warn');
+  readonly error = this.#at('error');
+
+  #at(level: LogRecord['level']) {
+    return (context: Readonly<Record<string, unknown>>, message: string): void => {
+      this.records.push({ level, message, context });
+    };
   }
 }
 
@@ -161,6 +180,7 @@ export interface TestService {
   /** The event types of a session's stream, in order. */
   eventTypes(sessionId: string, studioId?: string): Promise<readonly string[]>;
   readonly worker: ProvisioningWorker;
+  readonly logger: RecordingLogger;
 }
 
 /** Assembles the service over the test catalog with provisioning driven by the test (not started). */
@@ -178,11 +198,13 @@ export async function testService(
   } = {},
 ): Promise<TestService> {
   const clock = options.clock ?? new ManualClock();
+  const logger = new RecordingLogger();
   const provisioner = options.cloud ?? new SimulatedProvisioner(clock, options.provisioner);
   const sessions = await createStreamingSessions({
     catalog: options.catalog ?? testSeed(),
     provisioner: options.wrapProvisioner?.(provisioner) ?? provisioner,
     clock,
+    logger,
     startProvisioning: false,
     ...(options.storage === undefined ? {} : { storage: options.storage }),
     config: { ...options.config, provisioning: { batchSize: 1000, ...options.config?.provisioning } },
@@ -190,17 +212,23 @@ export async function testService(
   const views = sessions.container.get(TOKENS.SessionViews);
   const worker = sessions.container.get(ProvisioningWorker);
   const store = sessions.container.get(TOKENS.EventStore);
+  const queue = sessions.container.get(TOKENS.JobQueue);
   return {
     sessions,
     clock,
     provisioner,
     worker,
+    logger,
     eventTypes: async (sessionId, studioId = STUDIO_ID) =>
       (await store.read(sessionStreamId(studioId, sessionId))).events.map((e) => e.type),
     rows: (studioId = STUDIO_ID) => views.list(studioId, { limit: 1_000_000 }),
     provisionAll: async () => {
-      while ((await worker.runOnce()) > 0) {
-        // Each pass drives the jobs it claimed to READY or CREATE_FAILED.
+      // Run what is due; when only future steps are left (a boot in progress), move the clock to the next.
+      for (;;) {
+        await worker.runDue();
+        const next = await queue.nextDueAt();
+        if (next === undefined) return;
+        clock.set(next);
       }
     },
   };
@@ -222,13 +250,13 @@ export function wrappedStorage(db: InMemoryDatabase, wrap: PortWrappers = {}): S
   parts.load(inner.module);
   const store = parts.get(TOKENS.EventStore);
   const views = parts.get(TOKENS.SessionViews);
-  const queue = parts.get(TOKENS.ProvisioningQueue);
+  const queue = parts.get(TOKENS.JobQueue);
   return {
     name: 'in-memory (wrapped)',
     module: new ContainerModule(({ bind }) => {
       bind(TOKENS.EventStore).toConstantValue(wrap.store?.(store) ?? store);
       bind(TOKENS.SessionViews).toConstantValue(wrap.views?.(views) ?? views);
-      bind(TOKENS.ProvisioningQueue).toConstantValue(queue);
+      bind(TOKENS.JobQueue).toConstantValue(queue);
     }),
     close: () => inner.close(),
   };

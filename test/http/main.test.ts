@@ -2,14 +2,19 @@
  * The quick start: `npm start` from the package root (it builds first, as on a fresh clone), called with
  * the real SDK using the demo seed's credentials, then stopped with SIGTERM.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   CreateStreamingSessionCommand,
+  GetStreamingSessionCommand,
   NimbleClient,
   waitUntilStreamingSessionReady,
 } from '@aws-sdk/client-nimble';
+import type { Seed } from 'nimble-streaming-sessions';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ARTIST, ARTIST_PROFILE, STUDIO_ID } from './harness.js';
 
@@ -82,5 +87,98 @@ describe('npm start', () => {
     expect(output.text).toContain('Stopped.');
     // A worker or connection that did not let go would have run into the forced exit instead.
     expect(output.text).not.toContain('exiting');
+  }, 180_000);
+});
+
+describe('npm start under a burst of creates', () => {
+  let child: ChildProcess | undefined;
+  let seedDir: string | undefined;
+  afterAll(async () => {
+    if (child?.exitCode === null && child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+    if (seedDir !== undefined) await rm(seedDir, { recursive: true, force: true });
+  });
+
+  /** The resident memory of the server's processes (npm, its shell and node), in MiB. */
+  function residentMb(pgid: number): number {
+    const out = execFileSync('ps', ['-o', 'rss=', '-g', String(pgid)], { encoding: 'utf8' });
+    return Math.max(0, ...out.split('\n').map((line) => Number(line.trim()) || 0)) / 1024;
+  }
+
+  it('takes 200 sessions with a 2 s boot to READY, answering Gets throughout (real SDK)', async () => {
+    const SESSIONS = 200;
+    seedDir = await mkdtemp(join(tmpdir(), 'nss-burst-'));
+    const seedFile = join(seedDir, 'seed.json');
+    const seed = JSON.parse(await readFile(join(ROOT, 'seeds/demo.json'), 'utf8')) as Seed;
+    await writeFile(
+      seedFile,
+      JSON.stringify({
+        ...seed,
+        studios: seed.studios.map((s) => ({ ...s, quotas: { ...s.quotas, maxSessions: 1000 } })),
+      }),
+    );
+    const unset = ['DATABASE_URL', 'HOST', 'THROTTLE_BURST', 'BODY_LIMIT'];
+    const env: NodeJS.ProcessEnv = {
+      ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !unset.includes(name))),
+      PORT: '0',
+      SEED_FILE: seedFile,
+      PROVISIONER_LATENCY_MS: '2000',
+      THROTTLE_RATE: '0',
+      LOG_LEVEL: 'warn',
+    };
+    const output = { text: '' };
+    child = spawn('npm', ['start'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout?.on('data', (chunk: Buffer) => (output.text += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (output.text += chunk.toString()));
+    const [, endpoint = ''] = await waitFor(child, output, /listening on (http:\/\/127\.0\.0\.1:\d+)\n/);
+    const pgid = child.pid!;
+    const rssBefore = residentMb(pgid);
+
+    const client = new NimbleClient({ endpoint, region: 'us-west-2', credentials: ARTIST });
+    try {
+      const created = await Promise.all(
+        Array.from({ length: SESSIONS }, (_, i) =>
+          client.send(
+            new CreateStreamingSessionCommand({
+              studioId: STUDIO_ID,
+              launchProfileId: ARTIST_PROFILE,
+              clientToken: `burst-${i}`,
+            }),
+          ),
+        ),
+      );
+      const ids = created.map((c) => c.session!.sessionId!);
+      const started = performance.now();
+      let slowestGetMs = 0;
+      let rssPeak = rssBefore;
+      const pending = new Set(ids);
+      while (pending.size > 0 && performance.now() - started < 30_000) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        rssPeak = Math.max(rssPeak, residentMb(pgid));
+        for (const sessionId of [...pending]) {
+          const t = performance.now();
+          const { session } = await client.send(
+            new GetStreamingSessionCommand({ studioId: STUDIO_ID, sessionId }),
+          );
+          slowestGetMs = Math.max(slowestGetMs, performance.now() - t);
+          if (session?.state !== 'READY') break;
+          pending.delete(sessionId);
+        }
+      }
+      const readyAfterMs = performance.now() - started;
+      console.info('npm start burst', { readyAfterMs, slowestGetMs, rssBefore, rssPeak });
+      expect(pending.size).toBe(0);
+      expect(readyAfterMs).toBeLessThan(10_000);
+      // A Get over loopback with signing, while 200 instances boot: a starved loop would not answer at all.
+      expect(slowestGetMs).toBeLessThan(1_000);
+      expect(rssPeak - rssBefore).toBeLessThan(200);
+      expect(child.exitCode).toBeNull();
+      expect(output.text).not.toMatch(/heap out of memory|"level":50/);
+    } finally {
+      client.destroy();
+    }
+    const closed = once(child, 'close');
+    process.kill(-child.pid!, 'SIGTERM');
+    await closed;
+    expect(output.text).toContain('Stopped.');
   }, 180_000);
 });

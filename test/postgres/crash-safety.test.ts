@@ -52,7 +52,7 @@ describe('PostgreSQL crash safety', () => {
     const { rows } = await pool.query<{ client_token: string; session_id: string }>(
       `select t.client_token, t.session_id from ${s}.client_tokens t
        join ${s}.session_views v using (studio_id, session_id)
-       join ${s}.provisioning_outbox o using (studio_id, session_id)
+       join ${s}.jobs o using (studio_id, session_id)
        where exists (select 1 from ${s}.events e
                      where e.stream_id = 'StreamingSession:' || t.studio_id || '/' || t.session_id
                        and e.type = 'SessionRequested')`,
@@ -64,7 +64,7 @@ describe('PostgreSQL crash safety', () => {
     const sessions = await count(pool, `select count(*) as n from ${s}.session_views`);
     expect(sessions).toBeGreaterThanOrEqual(acks.length);
     expect(await count(pool, `select count(*) as n from ${s}.client_tokens`)).toBe(sessions);
-    expect(await count(pool, `select count(*) as n from ${s}.provisioning_outbox`)).toBe(sessions);
+    expect(await count(pool, `select count(*) as n from ${s}.jobs`)).toBe(sessions);
     expect(await count(pool, `select count(*) as n from ${s}.events where type = 'SessionRequested'`)).toBe(
       sessions,
     );

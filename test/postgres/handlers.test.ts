@@ -216,7 +216,7 @@ describe('the handlers on PostgreSQL', () => {
       'InstanceAllocated',
       'SessionReady',
     ]);
-    expect(await count(pool, `select count(*) as n from "${schema}".provisioning_outbox`)).toBe(0);
+    expect(await count(pool, `select count(*) as n from "${schema}".jobs`)).toBe(0);
     expect(await service.sessions.container.get(TOKENS.SessionViews).countInProgress()).toBe(0);
   });
 

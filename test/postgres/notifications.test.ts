@@ -31,7 +31,7 @@ const enqueue = (sessionId: string) => ({
       events: [{ type: 'SessionRequested', version: 1, data: {} }],
     },
   ],
-  enqueue: [{ studioId: STUDIO, sessionId }],
+  schedule: [{ studioId: STUDIO, sessionId, kind: 'provision' as const, dueAt: 0 }],
 });
 
 /** Resolves once the waiter's listening connection is up: its LISTEN shows in pg_stat_activity. */

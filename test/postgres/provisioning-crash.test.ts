@@ -50,9 +50,7 @@ describe('PostgreSQL provisioning across processes', () => {
     const victim = workers[0]!;
     // Kill once half the sessions are READY, at a moment the victim holds leased jobs of its own.
     const held = () =>
-      count(pool, `select count(*) as n from ${s}.provisioning_outbox where owner like $1`, [
-        `%-${victim.pid}`,
-      ]);
+      count(pool, `select count(*) as n from ${s}.jobs where owner like $1`, [`%-${victim.pid}`]);
     await vi.waitFor(
       async () => {
         expect(
@@ -65,7 +63,7 @@ describe('PostgreSQL provisioning across processes', () => {
     victim.process.kill('SIGKILL');
     expect(await victim.exited).toBe('SIGKILL');
     const orphaned = await pool.query<{ studio_id: string; session_id: string }>(
-      `select studio_id, session_id from ${s}.provisioning_outbox where owner like $1`,
+      `select studio_id, session_id from ${s}.jobs where owner like $1`,
       [`%-${victim.pid}`],
     );
     expect(orphaned.rows.length).toBeGreaterThan(0);
@@ -73,7 +71,7 @@ describe('PostgreSQL provisioning across processes', () => {
     // The survivors take over the victim's jobs once their leases end.
     await vi.waitFor(
       async () => {
-        expect(await count(pool, `select count(*) as n from ${s}.provisioning_outbox`)).toBe(0);
+        expect(await count(pool, `select count(*) as n from ${s}.jobs`)).toBe(0);
       },
       { timeout: 120_000, interval: 100 },
     );

@@ -86,7 +86,7 @@ describe('PostgreSQL races across processes', () => {
     expect(await count(pool, `select count(*) as n from ${s}.events where type = 'SessionRequested'`)).toBe(
       1000,
     );
-    expect(await count(pool, `select count(*) as n from ${s}.provisioning_outbox`)).toBe(1000);
+    expect(await count(pool, `select count(*) as n from ${s}.jobs`)).toBe(1000);
     expect(
       await count(pool, `select (state->>'total')::int as n from ${s}.quota_ledgers where studio_id = $1`, [
         ROOMY_STUDIO,

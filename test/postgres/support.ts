@@ -34,14 +34,7 @@ export async function dropSchema(pool: pg.Pool, schema: string | undefined): Pro
 
 /** Empties the tables that commits write (not the catalog): faster than a new schema per test. */
 export async function clearSchema(pool: pg.Pool, schema: string): Promise<void> {
-  const tables = [
-    'events',
-    'streams',
-    'client_tokens',
-    'session_views',
-    'provisioning_outbox',
-    'instance_allocations',
-  ];
+  const tables = ['events', 'streams', 'client_tokens', 'session_views', 'jobs', 'instance_allocations'];
   await pool.query(tables.map((t) => `delete from "${schema}".${t};`).join('\n'));
 }
 

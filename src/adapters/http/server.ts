@@ -26,7 +26,7 @@ export interface HttpServerOptions {
   /** The SigV4 access keys and the principals they authenticate as. */
   readonly credentials: CredentialStore;
   /** The clock for signature freshness and throttling. Default: the system clock. */
-  readonly clock?: Clock;
+  readonly clock?: Pick<Clock, 'now'>;
   /** Clock skew and accepted signing regions. */
   readonly signature?: Pick<SigV4Options, 'maxClockSkewMs' | 'regions'>;
   /** The per-principal token bucket, or `false` for none. Default: DEFAULT_THROTTLE. */

@@ -17,7 +17,7 @@ export const SIGNING_SERVICE = 'nimble';
 /** How signatures are checked. */
 export interface SigV4Options {
   readonly credentials: CredentialStore;
-  readonly clock: Clock;
+  readonly clock: Pick<Clock, 'now'>;
   /** How far X-Amz-Date may be from the server's clock, either way. Default 15 minutes, as AWS allows. */
   readonly maxClockSkewMs?: number;
   /** Signing regions accepted in the credential scope; `'*'` accepts any. Default: NIMBLE_REGIONS. */

@@ -28,7 +28,7 @@ export class TokenBucketThrottle {
 
   constructor(
     private readonly options: ThrottleOptions,
-    private readonly clock: Clock,
+    private readonly clock: Pick<Clock, 'now'>,
   ) {
     if (!(options.ratePerSecond > 0) || !(options.burst >= 1)) {
       throw new Error('A throttle needs ratePerSecond > 0 and burst >= 1.');

@@ -1,18 +1,11 @@
 import type { ClientTokenRecord, StoredEvent } from '../../application/ports/event-store.js';
 import type { SessionViewRow } from '../../application/ports/session-views.js';
+import { InMemoryJobTable } from './jobs.js';
 
 interface Stream {
   readonly studioId: string;
   readonly events: StoredEvent[];
   snapshot?: unknown;
-}
-
-export interface JobEntry {
-  readonly studioId: string;
-  readonly sessionId: string;
-  owner?: string;
-  leaseUntil: number;
-  attempts: number;
 }
 
 /**
@@ -24,10 +17,10 @@ export class InMemoryDatabase {
   readonly log: StoredEvent[] = [];
   readonly tokens = new Map<string, ClientTokenRecord>();
   readonly views = new Map<string, Map<string, SessionViewRow>>();
-  readonly jobs = new Map<string, JobEntry>();
+  readonly jobs = new InMemoryJobTable();
   readonly #workWaiters = new Set<() => void>();
 
-  /** Wakes every worker waiting for provisioning work. */
+  /** Wakes every worker waiting for work. */
   notifyWork(): void {
     for (const wake of this.#workWaiters) wake();
     this.#workWaiters.clear();
@@ -40,6 +33,5 @@ export class InMemoryDatabase {
   }
 }
 
-export const jobKey = (studioId: string, sessionId: string): string => `${studioId}/${sessionId}`;
 export const tokenKey = (studioId: string, operation: string, clientToken: string): string =>
   JSON.stringify([studioId, operation, clientToken]);

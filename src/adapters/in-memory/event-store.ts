@@ -10,7 +10,7 @@ import type {
   StoredEvent,
   UnitOfWork,
 } from '../../application/ports/event-store.js';
-import { jobKey, tokenKey, type InMemoryDatabase } from './database.js';
+import { tokenKey, type InMemoryDatabase } from './database.js';
 
 function matches(expected: ExpectedVersion, actual: number): boolean {
   switch (expected.kind) {
@@ -108,11 +108,9 @@ export class InMemoryEventStore implements EventStore {
       const t = unit.clientToken;
       this.db.tokens.set(tokenKey(t.studioId, t.operation, t.clientToken), t);
     }
-    for (const job of unit.complete ?? []) this.db.jobs.delete(jobKey(job.studioId, job.sessionId));
-    for (const job of unit.enqueue ?? []) {
-      this.db.jobs.set(jobKey(job.studioId, job.sessionId), { ...job, leaseUntil: 0, attempts: 0 });
-    }
-    if ((unit.enqueue ?? []).length > 0) this.db.notifyWork();
+    for (const job of unit.complete ?? []) this.db.jobs.complete(job);
+    for (const job of unit.schedule ?? []) this.db.jobs.schedule(job);
+    if ((unit.schedule ?? []).some((job) => job.dueAt <= now)) this.db.notifyWork();
     return ok({ versions });
   }
 }

@@ -3,11 +3,11 @@ import { TOKENS } from '../../application/tokens.js';
 import type { StorageAdapter } from '../inversify/storage.js';
 import { InMemoryDatabase } from './database.js';
 import { InMemoryEventStore } from './event-store.js';
-import { InMemoryProvisioningQueue } from './provisioning-queue.js';
+import { InMemoryJobQueue } from './job-queue.js';
 import { InMemorySessionViews } from './session-views.js';
 
 /**
- * The in-memory storage adapter set: event store, sessions view and provisioning queue over one
+ * The in-memory storage adapter set: event store, sessions view and job queue over one
  * `InMemoryDatabase`. The reference behaviour, and the embedded default.
  */
 export function inMemoryStorage(db: InMemoryDatabase = new InMemoryDatabase()): StorageAdapter {
@@ -16,7 +16,7 @@ export function inMemoryStorage(db: InMemoryDatabase = new InMemoryDatabase()): 
     module: new ContainerModule(({ bind }) => {
       bind(TOKENS.EventStore).toConstantValue(new InMemoryEventStore(db));
       bind(TOKENS.SessionViews).toConstantValue(new InMemorySessionViews(db));
-      bind(TOKENS.ProvisioningQueue).toConstantValue(new InMemoryProvisioningQueue(db));
+      bind(TOKENS.JobQueue).toConstantValue(new InMemoryJobQueue(db));
     }),
     close: () => Promise.resolve(),
   };

@@ -5,30 +5,38 @@ import { GetStreamingSessionHandler } from '../../application/get-streaming-sess
 import type { Catalog } from '../../application/ports/catalog.js';
 import type { Clock, IdGenerator } from '../../application/ports/clock.js';
 import type { InstanceProvisioner } from '../../application/ports/provisioner.js';
-import { ProvisioningWorker } from '../../application/provisioning-worker.js';
+import { JOB_STEPS } from '../../application/jobs/job-step.js';
+import { JobWorker } from '../../application/jobs/job-worker.js';
+import { ProvisionStep } from '../../application/jobs/provision-step.js';
+import type { Logger } from '../../application/ports/logger.js';
+import { SessionCommandPipeline } from '../../application/session-pipeline.js';
 import { TOKENS } from '../../application/tokens.js';
 
-/** The application's handlers and process manager, as singletons, with the service settings. */
+/** The application's handlers, command pipeline, job steps and worker, as singletons, with the settings. */
 export function coreModule(config: ServiceConfig): ContainerModule {
   return new ContainerModule(({ bind }) => {
     bind(TOKENS.ServiceConfig).toConstantValue(config);
     bind(CreateStreamingSessionHandler).toSelf().inSingletonScope();
     bind(GetStreamingSessionHandler).toSelf().inSingletonScope();
-    bind(ProvisioningWorker).toSelf().inSingletonScope();
+    bind(SessionCommandPipeline).toSelf().inSingletonScope();
+    bind(JOB_STEPS).to(ProvisionStep).inSingletonScope();
+    bind(JobWorker).toSelf().inSingletonScope();
   });
 }
 
-/** The driven adapters that are not storage: catalog, provisioner, clock and ids. */
+/** The driven adapters that are not storage: catalog, provisioner, clock, ids and the logger. */
 export function environmentModule(parts: {
   readonly catalog: Catalog;
   readonly provisioner: InstanceProvisioner;
   readonly clock: Clock;
   readonly ids: IdGenerator;
+  readonly logger: Logger;
 }): ContainerModule {
   return new ContainerModule(({ bind }) => {
     bind(TOKENS.Catalog).toConstantValue(parts.catalog);
     bind(TOKENS.InstanceProvisioner).toConstantValue(parts.provisioner);
     bind(TOKENS.Clock).toConstantValue(parts.clock);
     bind(TOKENS.IdGenerator).toConstantValue(parts.ids);
+    bind(TOKENS.Logger).toConstantValue(parts.logger);
   });
 }

@@ -2,7 +2,7 @@ import type { ContainerModule } from 'inversify';
 
 /**
  * A storage adapter set: a ContainerModule that binds `TOKENS.EventStore`, `TOKENS.SessionViews` and
- * `TOKENS.ProvisioningQueue`, and a way to release what it holds. In-memory and PostgreSQL both have one,
+ * `TOKENS.JobQueue`, and a way to release what it holds. In-memory and PostgreSQL both have one,
  * so swapping storage changes no other code.
  */
 export interface StorageAdapter {

@@ -10,6 +10,7 @@ import type {
   StreamAppend,
   UnitOfWork,
 } from '../../application/ports/event-store.js';
+import type { JobKey } from '../../application/ports/jobs.js';
 import { decodeJson, decodeText, encodeJson, encodeText } from './codec.js';
 import type { PostgresDatabase } from './database.js';
 
@@ -46,69 +47,80 @@ function lastByKey<T>(items: readonly T[] | undefined, key: (item: T) => string)
   return [...new Map(items.map((item) => [key(item), item])).values()];
 }
 
-function expectation(append: StreamAppend): { k: 'n' | 'e' | 'a'; v?: number } {
+function expectation(append: StreamAppend): { expect: 'noStream' | 'exact' | 'any'; version?: number } {
   const expected = append.expected;
   switch (expected.kind) {
     case 'any':
-      return { k: 'a' };
+      return { expect: 'any' };
     case 'noStream':
-      return { k: 'n' };
+      return { expect: 'noStream' };
     case 'exact':
       // Version 0 means "no events yet", which is what noStream checks.
-      return expected.version === 0 ? { k: 'n' } : { k: 'e', v: expected.version };
+      return expected.version === 0 ? { expect: 'noStream' } : { expect: 'exact', version: expected.version };
   }
 }
 
-/** The unit of work as the commit function's one jsonb argument (see migrations/002-commit-function.ts). */
+const sessionKey = (item: { studioId: string; sessionId: string }) =>
+  JSON.stringify([item.studioId, item.sessionId]);
+const jobKey = (job: JobKey) => JSON.stringify([job.studioId, job.sessionId, job.kind]);
+
+/** The unit of work as the commit function's one jsonb argument (see migrations/003-scheduled-jobs.ts). */
 export function commitArgument(unit: UnitOfWork, now: number): string {
   const events: unknown[] = [];
   const appends = unit.appends.map((append, index) => {
     append.events.forEach((e, k) => {
       events.push({
-        i: index + 1,
-        b: append.events.length - 1 - k,
-        s: append.streamId,
-        t: append.studioId,
+        append: index + 1,
+        following: append.events.length - 1 - k,
+        streamId: append.streamId,
+        studioId: append.studioId,
         type: e.type,
         version: e.version,
         data: e.data,
       });
     });
     return {
-      s: append.streamId,
-      t: append.studioId,
+      streamId: append.streamId,
+      studioId: append.studioId,
       ...expectation(append),
-      c: append.events.length,
-      ...(append.snapshot === undefined ? {} : { snap: append.snapshot }),
+      eventCount: append.events.length,
+      ...(append.snapshot === undefined ? {} : { snapshot: append.snapshot }),
     };
   });
   const token = unit.clientToken;
-  const jobKey = (job: { studioId: string; sessionId: string }) =>
-    JSON.stringify([job.studioId, job.sessionId]);
   return encodeJson({
     now,
-    n: events.length,
+    eventCount: events.length,
     appends,
     events,
-    views: lastByKey(unit.views, jobKey)?.map((v) => ({
-      t: v.studioId,
-      id: v.sessionId,
-      v: v.version,
+    views: lastByKey(unit.views, sessionKey)?.map((v) => ({
+      studioId: v.studioId,
+      sessionId: v.sessionId,
+      version: v.version,
       session: v.session,
     })),
-    token:
+    clientToken:
       token === undefined
         ? undefined
         : {
-            t: token.studioId,
-            op: token.operation,
-            ct: token.clientToken,
-            fp: token.fingerprint,
-            sid: token.sessionId,
-            exp: token.expiresAt,
+            studioId: token.studioId,
+            operation: token.operation,
+            clientToken: token.clientToken,
+            fingerprint: token.fingerprint,
+            sessionId: token.sessionId,
+            expiresAt: token.expiresAt,
           },
-    enqueue: lastByKey(unit.enqueue, jobKey)?.map((j) => ({ t: j.studioId, id: j.sessionId })),
-    complete: lastByKey(unit.complete, jobKey)?.map((j) => ({ t: j.studioId, id: j.sessionId })),
+    schedule: lastByKey(unit.schedule, jobKey)?.map((j) => ({
+      studioId: j.studioId,
+      sessionId: j.sessionId,
+      kind: j.kind,
+      dueAt: j.dueAt,
+    })),
+    complete: lastByKey(unit.complete, jobKey)?.map((j) => ({
+      studioId: j.studioId,
+      sessionId: j.sessionId,
+      kind: j.kind,
+    })),
   });
 }
 
@@ -130,7 +142,7 @@ function conflictOf(error: unknown, unit: UnitOfWork): CommitConflict | undefine
 
 /**
  * The event store on PostgreSQL. A commit is one call of the schema's `commit_unit` function, so the
- * session stream, the ledger, the client token, the view row and the outbox row of a create are written
+ * session stream, the ledger, the client token, the view row and the job row of a create are written
  * in one statement and one round trip, every expected-version mode checked in SQL.
  */
 export class PostgresEventStore implements EventStore {
@@ -219,7 +231,7 @@ export class PostgresEventStore implements EventStore {
     unit.appends.forEach((append, i) => {
       result[append.streamId] = versions[i] ?? 0;
     });
-    if ((unit.enqueue ?? []).length > 0) this.db.notifyWork();
+    if ((unit.schedule ?? []).some((job) => job.dueAt <= now)) this.db.notifyWork();
     return ok({ versions: result });
   }
 }

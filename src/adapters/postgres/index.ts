@@ -8,7 +8,7 @@ export type { PostgresStorageOptions, PostgresStorageAdapter } from './module.js
 export { postgresStorage } from './module.js';
 export { PostgresEventStore } from './event-store.js';
 export { PostgresSessionViews } from './session-views.js';
-export { PostgresProvisioningQueue } from './provisioning-queue.js';
+export { PostgresJobQueue } from './job-queue.js';
 export type { PostgresCatalogOptions } from './catalog.js';
 export { PostgresCatalog, loadSeed } from './catalog.js';
 export type { MigrateResult } from './migrate.js';

@@ -67,7 +67,10 @@ export class PostgresInstanceRegistry implements InstanceProvisioner {
         failure: { statusCode: 'INTERNAL_ERROR', message: 'The instance is gone.' },
       };
     }
-    return this.clock.now() >= row.running_at ? { status: 'running' } : { status: 'pending' };
+    const now = this.clock.now();
+    return now >= row.running_at
+      ? { status: 'running' }
+      : { status: 'pending', retryAfterMs: row.running_at - now };
   }
 
   async release(instanceId: string): Promise<void> {

@@ -4,7 +4,7 @@ import type { StorageAdapter } from '../inversify/storage.js';
 import { PostgresDatabase, type PostgresConnectionOptions } from './database.js';
 import { PostgresEventStore } from './event-store.js';
 import { assertSchemaCurrent, migrate } from './migrate.js';
-import { PostgresProvisioningQueue } from './provisioning-queue.js';
+import { PostgresJobQueue } from './job-queue.js';
 import { PostgresSessionViews } from './session-views.js';
 
 /** The PostgreSQL storage adapter's settings. */
@@ -24,7 +24,7 @@ export interface PostgresStorageAdapter extends StorageAdapter {
 }
 
 /**
- * The PostgreSQL storage adapter set: event store, sessions view and provisioning queue over one pool and
+ * The PostgreSQL storage adapter set: event store, sessions view and job queue over one pool and
  * schema, bound to the same tokens as the in-memory set, so swapping storage changes no other code.
  *
  * @example
@@ -39,7 +39,7 @@ export function postgresStorage(options: PostgresStorageOptions): PostgresStorag
     module: new ContainerModule(({ bind }) => {
       bind(TOKENS.EventStore).toConstantValue(new PostgresEventStore(database));
       bind(TOKENS.SessionViews).toConstantValue(new PostgresSessionViews(database));
-      bind(TOKENS.ProvisioningQueue).toConstantValue(new PostgresProvisioningQueue(database));
+      bind(TOKENS.JobQueue).toConstantValue(new PostgresJobQueue(database));
     }),
     open: async () => {
       if (options.migrate === true) await migrate(database.pool, { schema: database.schema });

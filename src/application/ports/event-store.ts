@@ -1,5 +1,6 @@
 import type { Result } from 'neverthrow';
 import type { ExistingSession } from '../../domain/index.js';
+import type { JobKey, ScheduledJob } from './jobs.js';
 
 /**
  * What a commit expects of a stream's version before it appends: that the stream does not exist yet,
@@ -70,22 +71,21 @@ export interface ClientTokenRecord extends ClientTokenKey {
   readonly expiresAt: number;
 }
 
-/** Provisioning work for one session, in the outbox until the session leaves CREATE_IN_PROGRESS. */
-export interface ProvisioningJobKey {
-  readonly studioId: string;
-  readonly sessionId: string;
-}
-
 /**
  * Everything one commit writes, all or nothing: appends to one or more streams (each checked against its
- * expected version), the sessions' view rows, an optional client-token record, and outbox changes.
+ * expected version), the sessions' view rows, an optional client-token record, and job changes.
  */
 export interface UnitOfWork {
   readonly appends: readonly StreamAppend[];
   readonly views?: readonly SessionViewWrite[];
   readonly clientToken?: ClientTokenRecord;
-  readonly enqueue?: readonly ProvisioningJobKey[];
-  readonly complete?: readonly ProvisioningJobKey[];
+  /**
+   * Jobs to run at their due time. A job that exists already (the one whose step this commit records,
+   * say) is rescheduled: due at the new time, held by nobody, its attempt count back to 0.
+   */
+  readonly schedule?: readonly ScheduledJob[];
+  /** Jobs that are done; completing one that does not exist does nothing. Applied before `schedule`. */
+  readonly complete?: readonly JobKey[];
 }
 
 /** Why a commit wrote nothing. */
@@ -116,7 +116,7 @@ export interface ReadStreamResult {
 
 /**
  * The event store: streams with optimistic concurrency, a global log, snapshots, the client-token index,
- * the sessions view and the provisioning outbox, all written by one atomic `commit`.
+ * the sessions view and the scheduled jobs, all written by one atomic `commit`.
  */
 export interface EventStore {
   /** Reads a whole stream in order, with its version (0 and no events when it does not exist). */

@@ -19,7 +19,11 @@ export interface ProvisioningFailure {
 }
 
 export type InstanceStatus =
-  | { readonly status: 'pending' }
+  | {
+      readonly status: 'pending';
+      /** When to ask again, if the provisioner can tell (a boot's expected remaining time, say). */
+      readonly retryAfterMs?: number;
+    }
   | { readonly status: 'running' }
   | { readonly status: 'failed'; readonly failure: ProvisioningFailure };
 

@@ -7,7 +7,7 @@ import type {
   StreamAppend,
   UnitOfWork,
 } from '../../application/ports/event-store.js';
-import type { ProvisioningQueue } from '../../application/ports/provisioning-queue.js';
+import type { JobQueue } from '../../application/ports/jobs.js';
 import type { SessionViews } from '../../application/ports/session-views.js';
 import { StreamingSession, type ExistingSession, type SessionRequestedData } from '../../domain/index.js';
 
@@ -15,7 +15,7 @@ import { StreamingSession, type ExistingSession, type SessionRequestedData } fro
 export interface EventStoreContractSubject {
   readonly store: EventStore;
   readonly views: SessionViews;
-  readonly queue: ProvisioningQueue;
+  readonly queue: JobQueue;
   /** Releases what the factory opened (pools, listeners). Called after every test. */
   close(): Promise<void>;
 }

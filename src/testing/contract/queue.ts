@@ -1,20 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { ExpectedVersion } from '../../application/ports/event-store.js';
+import type { JobKey } from '../../application/ports/jobs.js';
 import { append, STUDIO, T0, type ContractContext } from './fixtures.js';
 
 const LEASE = 1_000;
 
 /**
- * The provisioning outbox: jobs enqueued and completed by commits; claimed by workers with a lease that
- * only the holder can renew and that lets another worker take the job once it ends.
+ * Scheduled jobs: scheduled, rescheduled and completed by commits; claimed once due by one worker at a
+ * time with a lease that only the holder can renew and that lets another worker take the job once it
+ * ends; given back by a failed step for a later attempt.
  */
 export function testQueueContract({ subject, commitOk }: ContractContext): void {
   const queue = () => subject().queue;
-  const job = (sessionId: string) => ({ studioId: STUDIO, sessionId });
-  const enqueue = (...sessionIds: string[]) => commitOk({ appends: [], enqueue: sessionIds.map(job) });
+  const job = (sessionId: string): JobKey => ({ studioId: STUDIO, sessionId, kind: 'provision' });
+  const schedule = (dueAt: number, ...sessionIds: string[]) =>
+    commitOk({ appends: [], schedule: sessionIds.map((id) => ({ ...job(id), dueAt })) });
+  const enqueue = (...sessionIds: string[]) => schedule(T0, ...sessionIds);
 
-  describe('provisioning outbox', () => {
-    it('hands an enqueued job to one worker at a time, with a lease and an attempt count', async () => {
+  describe('scheduled jobs', () => {
+    it('hands a due job to one worker at a time, with a lease and an attempt count', async () => {
       await enqueue('session-1');
       expect(await queue().claim('w1', 10, LEASE, T0)).toEqual([
         { ...job('session-1'), attempts: 1, leaseUntil: T0 + LEASE },
@@ -35,6 +39,60 @@ export function testQueueContract({ subject, commitOk }: ContractContext): void 
         'session-3',
       ]);
       expect(await queue().claim('w3', 2, LEASE, T0)).toEqual([]);
+    });
+
+    it('claims a job only once it is due, oldest due first', async () => {
+      await schedule(T0 + 300, 'session-late');
+      await schedule(T0 + 100, 'session-early');
+      expect(await queue().claim('w1', 10, LEASE, T0 + 99)).toEqual([]);
+      expect(await queue().nextDueAt()).toBe(T0 + 100);
+      expect((await queue().claim('w1', 10, LEASE, T0 + 300)).map((j) => j.sessionId)).toEqual([
+        'session-early',
+        'session-late',
+      ]);
+    });
+
+    it('reschedules an existing job: new due time, no holder, attempts back to 0', async () => {
+      await enqueue('session-1');
+      await queue().claim('w1', 10, LEASE, T0);
+      await schedule(T0 + 5_000, 'session-1');
+      expect(await queue().renew(job('session-1'), 'w1', LEASE, T0 + 1)).toBe(false);
+      expect(await queue().claim('w2', 10, LEASE, T0 + 4_999)).toEqual([]);
+      expect(await queue().claim('w2', 10, LEASE, T0 + 5_000)).toEqual([
+        { ...job('session-1'), attempts: 1, leaseUntil: T0 + 5_000 + LEASE },
+      ]);
+    });
+
+    it('gives a failed step back for a later attempt, keeping the attempt count, only for its holder', async () => {
+      await enqueue('session-1');
+      await queue().claim('w1', 10, LEASE, T0);
+      expect(await queue().retry(job('session-1'), 'w2', T0 + 10, 'not mine')).toBe(false);
+      expect(await queue().retry(job('session-1'), 'w1', T0 + 200, 'boom')).toBe(true);
+      expect(await queue().nextDueAt()).toBe(T0 + 200);
+      expect(await queue().claim('w2', 10, LEASE, T0 + 199)).toEqual([]);
+      expect(await queue().claim('w2', 10, LEASE, T0 + 200)).toEqual([
+        { ...job('session-1'), attempts: 2, leaseUntil: T0 + 200 + LEASE },
+      ]);
+      expect(await queue().retry(job('session-unknown'), 'w1', T0, 'gone')).toBe(false);
+    });
+
+    it('counts due, scheduled and held jobs', async () => {
+      await enqueue('session-1', 'session-2');
+      await schedule(T0 + 10_000, 'session-3');
+      await queue().claim('w1', 1, LEASE, T0);
+      expect(await queue().stats(T0 + 1)).toEqual({ due: 1, scheduled: 1, held: 1, oldestDueAt: T0 });
+      expect(await queue().stats(T0 + 20_000)).toEqual({
+        due: 3,
+        scheduled: 0,
+        held: 0,
+        oldestDueAt: T0,
+      });
+      expect(await queue().nextDueAt()).toBe(T0);
+    });
+
+    it('has no next due time and nothing to count when empty', async () => {
+      expect(await queue().nextDueAt()).toBeUndefined();
+      expect(await queue().stats(T0)).toEqual({ due: 0, scheduled: 0, held: 0 });
     });
 
     it('lets another worker take a job whose lease ended; the first worker can no longer renew it', async () => {
@@ -82,10 +140,11 @@ export function testQueueContract({ subject, commitOk }: ContractContext): void 
       await enqueue('session-1');
       await commitOk({ appends: [], complete: [job('session-1'), job('session-unknown')] });
       expect(await queue().claim('w1', 10, LEASE, T0)).toEqual([]);
+      expect(await queue().nextDueAt()).toBeUndefined();
     });
 
-    it('wakes a waiting worker when a commit enqueues work', async () => {
-      // The timeout is far beyond the test's own: only the enqueue can resolve the wait in time.
+    it('wakes a waiting worker when a commit schedules due work', async () => {
+      // The timeout is far beyond the test's own: only the commit can resolve the wait in time.
       const woken = queue().waitForWork(10 * 60_000);
       await new Promise((resolve) => setTimeout(resolve, 20));
       await enqueue('session-1');

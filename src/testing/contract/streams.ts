@@ -174,7 +174,7 @@ export function testAtomicCommitContract({ subject, commitOk }: ContractContext)
             },
           ],
           clientToken: tokenRecord({ sessionId: 'session-x' }),
-          enqueue: [{ studioId: STUDIO, sessionId: 'session-x' }],
+          schedule: [{ studioId: STUDIO, sessionId: 'session-x', kind: 'provision', dueAt: T0 }],
         },
         T0,
       );
@@ -207,7 +207,7 @@ export function testAtomicCommitContract({ subject, commitOk }: ContractContext)
             },
           ],
           clientToken: tokenRecord({ sessionId: 'session-2', fingerprint: 'fingerprint-2' }),
-          enqueue: [{ studioId: STUDIO, sessionId: 'session-2' }],
+          schedule: [{ studioId: STUDIO, sessionId: 'session-2', kind: 'provision', dueAt: T0 }],
         },
         T0 + 1,
       );
@@ -226,7 +226,7 @@ export function testAtomicCommitContract({ subject, commitOk }: ContractContext)
         ],
         views: [{ studioId: STUDIO, sessionId: 'session-1', version: 1, session }],
         clientToken: tokenRecord(),
-        enqueue: [{ studioId: STUDIO, sessionId: 'session-1' }],
+        schedule: [{ studioId: STUDIO, sessionId: 'session-1', kind: 'provision', dueAt: T0 }],
       });
       expect((await s().store.read('S-session')).version).toBe(1);
       expect((await s().store.read('S-ledger')).version).toBe(1);
@@ -238,7 +238,7 @@ export function testAtomicCommitContract({ subject, commitOk }: ContractContext)
       expect(await s().views.get(STUDIO, 'session-1')).toEqual({ version: 1, session });
       expect(await s().store.findClientToken(tokenRecord(), T0)).toEqual(tokenRecord());
       expect(await s().queue.claim('w1', 10, 1000, T0)).toEqual([
-        { studioId: STUDIO, sessionId: 'session-1', attempts: 1, leaseUntil: T0 + 1000 },
+        { studioId: STUDIO, sessionId: 'session-1', kind: 'provision', attempts: 1, leaseUntil: T0 + 1000 },
       ]);
     });
   });

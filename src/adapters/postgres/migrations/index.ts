@@ -1,5 +1,6 @@
 import { tables } from './001-tables.js';
 import { commitFunction } from './002-commit-function.js';
+import { commitFunctionWithJobs, scheduledJobs } from './003-scheduled-jobs.js';
 import type { Migration } from './types.js';
 
 export type { Migration, SchemaLocks } from './types.js';
@@ -11,6 +12,11 @@ export type { Migration, SchemaLocks } from './types.js';
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'tables', sql: (s) => tables(s) },
   { version: 2, name: 'commit function', sql: (s, locks) => commitFunction(s, locks) },
+  {
+    version: 3,
+    name: 'scheduled jobs',
+    sql: (s, locks) => scheduledJobs(s) + commitFunctionWithJobs(s, locks),
+  },
 ];
 
 /** The version a schema has once every migration has run. */

@@ -1,0 +1,113 @@
+import type { ClaimedJob, JobKey, JobKind, JobQueue, JobQueueStats } from '../../application/ports/jobs.js';
+import { abortableWait } from '../../application/abortable-wait.js';
+import { decodeText, encodeText } from './codec.js';
+import type { PostgresDatabase } from './database.js';
+
+interface ClaimRow {
+  studio_id: string;
+  session_id: string;
+  kind: string;
+  attempts: number;
+  due_at: number;
+}
+
+/**
+ * Scheduled jobs as workers see them. A claim takes due rows (their due time, or the lease of a worker
+ * that stopped renewing, has passed) with `FOR UPDATE SKIP LOCKED`, so concurrent workers in any number of
+ * processes never take the same job and never wait for each other. Wake-ups come by LISTEN/NOTIFY, with
+ * the caller's timeout as the polling fallback.
+ */
+export class PostgresJobQueue implements JobQueue {
+  constructor(private readonly db: PostgresDatabase) {}
+
+  async claim(workerId: string, limit: number, leaseMs: number, now: number): Promise<readonly ClaimedJob[]> {
+    if (limit <= 0) return [];
+    const { rows } = await this.db.query<ClaimRow>(
+      'jobs-claim',
+      `with claimed as (
+         update ${this.db.s}.jobs j
+         set owner = $1, due_at = $3::float8 + $4::float8, attempts = j.attempts + 1
+         from (select studio_id, session_id, kind, due_at, seq from ${this.db.s}.jobs
+               where due_at <= $3::float8
+               order by due_at, seq
+               limit $2
+               for update skip locked) c
+         where j.studio_id = c.studio_id and j.session_id = c.session_id and j.kind = c.kind
+         returning j.studio_id, j.session_id, j.kind, j.attempts, j.due_at, c.due_at as was_due, c.seq
+       )
+       select studio_id, session_id, kind, attempts, due_at from claimed order by was_due, seq`,
+      [encodeText(workerId), Math.floor(limit), now, leaseMs],
+    );
+    return rows.map((row) => ({
+      studioId: decodeText(row.studio_id),
+      sessionId: decodeText(row.session_id),
+      kind: decodeText(row.kind) as JobKind,
+      attempts: row.attempts,
+      leaseUntil: row.due_at,
+    }));
+  }
+
+  async renew(job: JobKey, workerId: string, leaseMs: number, now: number): Promise<boolean> {
+    const { rowCount } = await this.db.query(
+      'jobs-renew',
+      `update ${this.db.s}.jobs set due_at = $5::float8 + $6::float8
+       where studio_id = $1 and session_id = $2 and kind = $3 and owner = $4`,
+      [encodeText(job.studioId), encodeText(job.sessionId), job.kind, encodeText(workerId), now, leaseMs],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
+  async retry(job: JobKey, workerId: string, dueAt: number, error: string): Promise<boolean> {
+    const { rowCount } = await this.db.query(
+      'jobs-retry',
+      `update ${this.db.s}.jobs set owner = null, due_at = $5::float8, last_error = $6
+       where studio_id = $1 and session_id = $2 and kind = $3 and owner = $4`,
+      [
+        encodeText(job.studioId),
+        encodeText(job.sessionId),
+        job.kind,
+        encodeText(workerId),
+        dueAt,
+        encodeText(error.slice(0, 2000)),
+      ],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
+  async nextDueAt(): Promise<number | undefined> {
+    const { rows } = await this.db.query<{ due_at: number | null }>(
+      'jobs-next-due',
+      `select min(due_at) as due_at from ${this.db.s}.jobs`,
+      [],
+    );
+    return rows[0]?.due_at ?? undefined;
+  }
+
+  async stats(now: number): Promise<JobQueueStats> {
+    const { rows } = await this.db.query<{
+      due: string;
+      scheduled: string;
+      held: string;
+      oldest: number | null;
+    }>(
+      'jobs-stats',
+      `select count(*) filter (where due_at <= $1::float8) as due,
+              count(*) filter (where due_at > $1::float8 and owner is null) as scheduled,
+              count(*) filter (where due_at > $1::float8 and owner is not null) as held,
+              min(due_at) filter (where due_at <= $1::float8) as oldest
+       from ${this.db.s}.jobs`,
+      [now],
+    );
+    const row = rows[0];
+    return {
+      due: Number(row?.due ?? 0),
+      scheduled: Number(row?.scheduled ?? 0),
+      held: Number(row?.held ?? 0),
+      ...(row?.oldest === null || row?.oldest === undefined ? {} : { oldestDueAt: row.oldest }),
+    };
+  }
+
+  waitForWork(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    return abortableWait(timeoutMs, signal, (wake) => this.db.onWork(wake));
+  }
+}

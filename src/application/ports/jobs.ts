@@ -1,0 +1,71 @@
+/**
+ * What a job does to its session. `provision` takes a requested session to READY or CREATE_FAILED; the
+ * lifecycle adds its own kinds. A session has at most one job of each kind.
+ */
+export type JobKind = 'provision';
+
+/** Identifies a job: one per (session, kind). */
+export interface JobKey {
+  readonly studioId: string;
+  readonly sessionId: string;
+  readonly kind: JobKind;
+}
+
+/** A job to run at or after `dueAt` (epoch ms). */
+export interface ScheduledJob extends JobKey {
+  readonly dueAt: number;
+}
+
+/** A job a worker holds until `leaseUntil` (epoch ms) while it runs one step of it. */
+export interface ClaimedJob extends JobKey {
+  /** How many times the job has been claimed since it was last scheduled (1 on the first claim). */
+  readonly attempts: number;
+  readonly leaseUntil: number;
+}
+
+/** How much work the queue holds, at a given time. */
+export interface JobQueueStats {
+  /** Jobs due (their due time has passed) that no worker holds. */
+  readonly due: number;
+  /** Jobs whose due time is still to come. */
+  readonly scheduled: number;
+  /** Jobs a worker holds under an unexpired lease. */
+  readonly held: number;
+  /** The due time of the oldest due job, if any. */
+  readonly oldestDueAt?: number;
+}
+
+/**
+ * Durable scheduled jobs as workers see them. Jobs are scheduled and completed by event-store commits (in
+ * the same commit as the events of the step that schedules or ends them); workers claim the ones that
+ * are due with a lease, so a worker that dies mid-step loses its jobs to another when the lease ends. A
+ * worker holds a job only while it runs a step, never while it waits for the next one.
+ */
+export interface JobQueue {
+  /**
+   * Claims up to `limit` jobs that are due at `now` and that nobody holds (or whose lease has ended),
+   * oldest due first, for `leaseMs`. Each claim counts as an attempt.
+   */
+  claim(workerId: string, limit: number, leaseMs: number, now: number): Promise<readonly ClaimedJob[]>;
+
+  /** Extends the lease of a job this worker holds; false when the worker no longer holds it. */
+  renew(job: JobKey, workerId: string, leaseMs: number, now: number): Promise<boolean>;
+
+  /**
+   * Gives back a job this worker holds after a failed step, due again at `dueAt`, keeping its attempt count
+   * and recording `error`. False (and nothing changes) when the worker no longer holds it.
+   */
+  retry(job: JobKey, workerId: string, dueAt: number, error: string): Promise<boolean>;
+
+  /** The earliest time at which some job can be claimed (its due time, or the end of its lease), if any. */
+  nextDueAt(): Promise<number | undefined>;
+
+  /** Counts of due, scheduled and held jobs at `now`. */
+  stats(now: number): Promise<JobQueueStats>;
+
+  /**
+   * Resolves when new work may be available (a commit scheduled a job), or after `timeoutMs` at the latest
+   * (the polling fallback for wake-ups that got lost), or at once when `signal` aborts.
+   */
+  waitForWork(timeoutMs: number, signal?: AbortSignal): Promise<void>;
+}
