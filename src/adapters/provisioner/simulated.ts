@@ -98,8 +98,11 @@ export class SimulatedProvisioner implements InstanceProvisioner {
     const bootFailure = this.options.failBootInstanceTypes?.[instance.spec.ec2InstanceType];
     if (bootFailure !== undefined)
       return Promise.resolve({ status: 'failed', failure: failure(bootFailure) });
+    const now = this.clock.now();
     return Promise.resolve(
-      this.clock.now() >= instance.runningAt ? { status: 'running' } : { status: 'pending' },
+      now >= instance.runningAt
+        ? { status: 'running' }
+        : { status: 'pending', retryAfterMs: instance.runningAt - now },
     );
   }
 
