@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { LATEST_SCHEMA_VERSION } from '../../src/adapters/postgres/migrations/index.js';
 import { migrate, schemaVersion } from '../../src/adapters/postgres/migrate.js';
+import { PostgresJobQueue } from '../../src/adapters/postgres/job-queue.js';
 import { postgresStorage } from '../../src/adapters/postgres/module.js';
 import { dropSchema, newPool } from './support.js';
 
@@ -62,5 +63,38 @@ describe('PostgreSQL migrations', () => {
       await expect(migrate(pool, { schema })).rejects.toThrow(/Invalid schema name/);
       expect(() => postgresStorage({ pool, schema })).toThrow(/Invalid schema name/);
     }
+  });
+});
+
+describe('migration 3: the provisioning outbox becomes scheduled jobs, in place', () => {
+  it('keeps the waiting and the leased jobs of a version-2 schema, claimable as provisioning jobs', async () => {
+    const schema = named('v2');
+    expect(await migrate(pool, { schema, toVersion: 2 })).toEqual({ applied: [1, 2], version: 2 });
+    const s = `"${schema}"`;
+    const studio = 'us-west-2:stid-upgrade000000001';
+    await pool.query(
+      `insert into ${s}.provisioning_outbox (studio_id, session_id, owner, lease_until, attempts)
+       values ($1, 'waiting', null, 0, 0), ($1, 'leased', 'worker-gone-1', 5000, 2)`,
+      [studio],
+    );
+    expect(await migrate(pool, { schema })).toEqual({
+      applied: Array.from({ length: LATEST_SCHEMA_VERSION - 2 }, (_, i) => i + 3),
+      version: LATEST_SCHEMA_VERSION,
+    });
+    const storage = postgresStorage({ pool, schema });
+    await storage.open();
+    const queue = new PostgresJobQueue(storage.database);
+    expect(await queue.stats(1000)).toEqual({ due: 1, scheduled: 0, held: 1, oldestDueAt: 0 });
+    expect(await queue.claim('w', 10, 100, 1000)).toEqual([
+      { studioId: studio, sessionId: 'waiting', kind: 'provision', attempts: 1, leaseUntil: 1100 },
+    ]);
+    // The lease a worker held before the upgrade still ends when it did.
+    expect(await queue.claim('w', 10, 100, 4999)).toEqual([
+      { studioId: studio, sessionId: 'waiting', kind: 'provision', attempts: 2, leaseUntil: 5099 },
+    ]);
+    expect(await queue.claim('w', 10, 100, 5000)).toEqual([
+      { studioId: studio, sessionId: 'leased', kind: 'provision', attempts: 3, leaseUntil: 5100 },
+    ]);
+    await storage.close();
   });
 });

@@ -1,7 +1,8 @@
 /**
- * Three provisioning workers in three OS processes share one outbox; one is killed with SIGKILL half-way.
- * Every session must still end READY, with exactly one instance allocated for it, and no job may stay
- * claimed forever.
+ * Three provisioning workers in three OS processes share one jobs table; one is killed with SIGKILL
+ * half-way, while some jobs are held by it and others wait, rescheduled into the future, for their
+ * instance's boot to end. Every session must still end READY, with exactly one instance allocated for
+ * it, and no job may stay claimed forever.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadSeed } from '../../src/adapters/postgres/catalog.js';
@@ -14,6 +15,7 @@ import { startChild, stopChild, type Child } from './workers/harness.js';
 
 const SESSIONS = 1000;
 const LEASE_MS = 1500;
+const BOOT_MS = 1000;
 const pool = newPool(4);
 let schema: string | undefined;
 const children: Child[] = [];
@@ -44,7 +46,7 @@ describe('PostgreSQL provisioning across processes', () => {
     expect(answers.filter((a) => 'ok' in a)).toHaveLength(SESSIONS);
 
     const workers = await Promise.all(
-      [0, 1, 2].map(() => startChild('provisioner.ts', [schema!, String(LEASE_MS), '30'])),
+      [0, 1, 2].map(() => startChild('provisioner.ts', [schema!, String(LEASE_MS), String(BOOT_MS)])),
     );
     children.push(...workers);
     const victim = workers[0]!;

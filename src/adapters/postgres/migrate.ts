@@ -57,7 +57,11 @@ async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promis
  */
 export async function migrate(
   pool: Pool,
-  options: { readonly schema?: string } = {},
+  options: {
+    readonly schema?: string;
+    /** Stop after this version (default: the latest), to stage an upgrade or to test one. */
+    readonly toVersion?: number;
+  } = {},
 ): Promise<MigrateResult> {
   const schema = options.schema ?? DEFAULT_SCHEMA;
   const s = schemaIdentifier(schema);
@@ -73,7 +77,7 @@ export async function migrate(
     const done = new Set(rows.map((r) => r.version));
     const applied: number[] = [];
     for (const migration of MIGRATIONS) {
-      if (done.has(migration.version)) continue;
+      if (done.has(migration.version) || migration.version > (options.toVersion ?? Infinity)) continue;
       await client.query(migration.sql(s, locks));
       await client.query(`insert into ${s}.schema_migrations (version, name) values ($1, $2)`, [
         migration.version,
