@@ -176,6 +176,19 @@ export {
 } from './application/session-pipeline.js';
 export { CreateStreamingSessionHandler } from './application/create-streaming-session.js';
 export { GetStreamingSessionHandler } from './application/get-streaming-session.js';
+export {
+  ListStreamingSessionsHandler,
+  parseSessionIds,
+  type ListStreamingSessionsOutput,
+} from './application/list-streaming-sessions.js';
+export type { ListQueryFilters, ListPosition } from './application/list-cursor.js';
+export type { ListStreamingSessionsInput } from './application/validation/requests.js';
+export {
+  validateListStreamingSessionsInput,
+  listStreamingSessionsInputSchema,
+  MAX_LIST_SESSION_IDS,
+} from './application/validation/requests.js';
+export { encodeNextToken, decodeNextToken } from './application/list-cursor.js';
 export { ProvisioningWorker } from './application/provisioning-worker.js';
 export type {
   CreateStreamingSessionInput,

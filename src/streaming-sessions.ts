@@ -4,6 +4,10 @@ import type { Result } from 'neverthrow';
 import { resolveServiceConfig, type DeepPartial, type ServiceConfig } from './application/config.js';
 import { CreateStreamingSessionHandler } from './application/create-streaming-session.js';
 import { GetStreamingSessionHandler } from './application/get-streaming-session.js';
+import {
+  ListStreamingSessionsHandler,
+  type ListStreamingSessionsOutput,
+} from './application/list-streaming-sessions.js';
 import type { Catalog } from './application/ports/catalog.js';
 import type { Clock, IdGenerator } from './application/ports/clock.js';
 import type { InstanceProvisioner } from './application/ports/provisioner.js';
@@ -13,6 +17,7 @@ import { parseSeed, type Seed } from './application/seed.js';
 import type {
   CreateStreamingSessionInput,
   GetStreamingSessionInput,
+  ListStreamingSessionsInput,
 } from './application/validation/requests.js';
 import { InMemoryCatalog } from './adapters/in-memory/catalog.js';
 import { inMemoryStorage } from './adapters/in-memory/module.js';
@@ -51,6 +56,7 @@ function isCatalog(value: Seed | Catalog): value is Catalog {
 export class StreamingSessions {
   readonly #create: CreateStreamingSessionHandler;
   readonly #get: GetStreamingSessionHandler;
+  readonly #list: ListStreamingSessionsHandler;
   readonly #worker: JobWorker;
 
   constructor(
@@ -60,6 +66,7 @@ export class StreamingSessions {
   ) {
     this.#create = container.get(CreateStreamingSessionHandler);
     this.#get = container.get(GetStreamingSessionHandler);
+    this.#list = container.get(ListStreamingSessionsHandler);
     this.#worker = container.get(JobWorker);
   }
 
@@ -77,6 +84,14 @@ export class StreamingSessions {
     caller: Caller,
   ): Promise<Result<StreamingSessionView, ApiError>> {
     return this.#get.handle(input, caller);
+  }
+
+  /** ListStreamingSessions: one page of the studio's sessions the caller may see, and a token for the next. */
+  listStreamingSessions(
+    input: ListStreamingSessionsInput,
+    caller: Caller,
+  ): Promise<Result<ListStreamingSessionsOutput, ApiError>> {
+    return this.#list.handle(input, caller);
   }
 
   /** Starts the provisioning worker (idempotent). */

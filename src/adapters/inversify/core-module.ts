@@ -2,6 +2,7 @@ import { ContainerModule } from 'inversify';
 import type { ServiceConfig } from '../../application/config.js';
 import { CreateStreamingSessionHandler } from '../../application/create-streaming-session.js';
 import { GetStreamingSessionHandler } from '../../application/get-streaming-session.js';
+import { ListStreamingSessionsHandler } from '../../application/list-streaming-sessions.js';
 import type { Catalog } from '../../application/ports/catalog.js';
 import type { Clock, IdGenerator } from '../../application/ports/clock.js';
 import type { InstanceProvisioner } from '../../application/ports/provisioner.js';
@@ -18,6 +19,7 @@ export function coreModule(config: ServiceConfig): ContainerModule {
     bind(TOKENS.ServiceConfig).toConstantValue(config);
     bind(CreateStreamingSessionHandler).toSelf().inSingletonScope();
     bind(GetStreamingSessionHandler).toSelf().inSingletonScope();
+    bind(ListStreamingSessionsHandler).toSelf().inSingletonScope();
     bind(SessionCommandPipeline).toSelf().inSingletonScope();
     bind(JOB_STEPS).to(ProvisionStep).inSingletonScope();
     bind(JobWorker).toSelf().inSingletonScope();

@@ -77,3 +77,40 @@ export const validateGetStreamingSessionInput = resultValidator<GetStreamingSess
   ajv.compile(getStreamingSessionInputSchema),
   'GetStreamingSession request',
 );
+
+/** The input of ListStreamingSessions: the studio label and the query members. */
+export interface ListStreamingSessionsInput {
+  readonly studioId: string;
+  readonly createdBy?: string;
+  readonly ownedBy?: string;
+  /** Session ids separated by commas: the model has one string, not a list. */
+  readonly sessionIds?: string;
+  readonly nextToken?: string;
+}
+
+/** The most session ids one ListStreamingSessions `sessionIds` filter may name. */
+export const MAX_LIST_SESSION_IDS = 100;
+
+/**
+ * ListStreamingSessions: the studio label and the query members, each one string (repeating a query
+ * parameter makes it a list, which is refused). The lengths only bound the work a request can cause; the
+ * `sessionIds` count and the token's contents are checked by the handler, which knows what they mean.
+ */
+export const listStreamingSessionsInputSchema: JSONSchemaType<Mutable<ListStreamingSessionsInput>> = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['studioId'],
+  properties: {
+    studioId: { type: 'string', minLength: 1 },
+    createdBy: { type: 'string', maxLength: 2048, nullable: true },
+    ownedBy: { type: 'string', maxLength: 2048, nullable: true },
+    sessionIds: { type: 'string', maxLength: 16_384, nullable: true },
+    nextToken: { type: 'string', maxLength: 1024, nullable: true },
+  },
+};
+
+/** Validates a ListStreamingSessions input. */
+export const validateListStreamingSessionsInput = resultValidator<ListStreamingSessionsInput>(
+  ajv.compile(listStreamingSessionsInputSchema),
+  'ListStreamingSessions request',
+);
