@@ -33,6 +33,9 @@ export type {
   StreamingSessionStateName,
   StreamingSessionStatusCode,
   CreateFailureStatusCode,
+  StopFailureStatusCode,
+  StartFailureStatusCode,
+  DeleteFailureStatusCode,
   SessionPersistenceMode,
   AutomaticTerminationMode,
   SessionBackupMode,
@@ -49,6 +52,9 @@ export {
   STREAMING_SESSION_STATES,
   STREAMING_SESSION_STATUS_CODES,
   CREATE_FAILURE_STATUS_CODES,
+  STOP_FAILURE_STATUS_CODES,
+  START_FAILURE_STATUS_CODES,
+  DELETE_FAILURE_STATUS_CODES,
   RESOURCE_STATES,
   instanceFamily,
   toWholeSeconds,
@@ -76,7 +82,35 @@ export type {
   RecordInstanceAllocated,
   MarkSessionReady,
   FailSessionCreate,
+  CallerRequest,
+  AutomaticRequest,
+  RequestStop,
+  BackupFacts,
+  RequestStart,
+  RequestDelete,
+  CompleteStop,
+  FailStop,
+  CompleteStart,
+  FailStart,
+  CompleteDelete,
+  FailDelete,
+  StreamingSessionLifecycleCommand,
   StreamingSessionCommand,
+  ExistingSessionCommand,
+  SessionChangeDecision,
+} from './domain/index.js';
+export {
+  SYSTEM_PRINCIPAL_ID,
+  decideStreamingSessionChange,
+  ledgerEventsForSessionDeleted,
+  ledgerEventsForSessionEvents,
+  sessionSlotOf,
+  runningDeadline,
+  stoppedDeadline,
+  terminatesWhenStopped,
+  checkOperationState,
+  ALLOWED_FROM,
+  ALREADY_UNDER_WAY,
 } from './domain/index.js';
 export type {
   SessionRequestedData,
@@ -84,6 +118,15 @@ export type {
   InstanceAllocated,
   SessionReady,
   SessionCreateFailed,
+  StopRequested,
+  SessionStopped,
+  StopFailed,
+  StartRequested,
+  SessionStarted,
+  StartFailed,
+  DeleteRequested,
+  SessionDeleted,
+  DeleteFailed,
   StreamingSessionEvent,
   StreamingSessionEventType,
 } from './domain/index.js';
@@ -95,8 +138,17 @@ export type {
   SessionCreateInProgress,
   SessionIsReady,
   SessionCreateFailedState,
+  SessionStopInProgress,
+  SessionIsStopped,
+  SessionStopFailedState,
+  SessionStartInProgress,
+  SessionStartFailedState,
+  SessionDeleteInProgress,
+  SessionDeleteFailedState,
+  SessionIsDeleted,
+  SessionLifecycle,
 } from './domain/index.js';
-export { initialSessionState } from './domain/index.js';
+export { initialSessionState, lifecycleOf } from './domain/index.js';
 export { TAG_LIMITS, checkTags, resolveOwner, resolveStreamingImageId } from './domain/index.js';
 export { StreamingSession, isTerminal } from './domain/index.js';
 export type { ArnContext, StreamingSessionView } from './domain/index.js';
@@ -129,6 +181,22 @@ export { StreamingSessions, createStreamingSessions } from './streaming-sessions
 
 // The application: ports, settings, handlers and inputs.
 export type { ServiceConfig, DeepPartial } from './application/config.js';
+export {
+  StopStreamingSessionHandler,
+  StartStreamingSessionHandler,
+  DeleteStreamingSessionHandler,
+} from './application/lifecycle-handlers.js';
+export {
+  StopStep,
+  StartStep,
+  DeleteStep,
+  AutoStopStep,
+  AutoTerminateStep,
+  PurgeStep,
+} from './application/jobs/lifecycle-steps.js';
+export { jobsDue, jobChanges, type JobsDue } from './application/jobs/session-jobs.js';
+export { LedgerCache, type LedgerAt } from './application/ledger-cache.js';
+export { ClientTokens } from './application/client-tokens.js';
 export { defaultServiceConfig, resolveServiceConfig } from './application/config.js';
 export { TOKENS } from './application/tokens.js';
 export type {
@@ -163,6 +231,7 @@ export type {
   JobQueueStats,
   ScheduledJob,
 } from './application/ports/jobs.js';
+export { JOB_KINDS } from './application/ports/jobs.js';
 export type { Logger } from './application/ports/logger.js';
 export type { JobStep } from './application/jobs/job-step.js';
 export { JOB_STEPS } from './application/jobs/job-step.js';
@@ -193,10 +262,16 @@ export { ProvisioningWorker } from './application/provisioning-worker.js';
 export type {
   CreateStreamingSessionInput,
   GetStreamingSessionInput,
+  StopStreamingSessionInput,
+  StartStreamingSessionInput,
+  DeleteStreamingSessionInput,
 } from './application/validation/requests.js';
 export {
   validateCreateStreamingSessionInput,
   validateGetStreamingSessionInput,
+  validateStopStreamingSessionInput,
+  validateStartStreamingSessionInput,
+  validateDeleteStreamingSessionInput,
   createStreamingSessionInputSchema,
 } from './application/validation/requests.js';
 export type {

@@ -12,12 +12,20 @@ import type { Catalog } from './application/ports/catalog.js';
 import type { Clock, IdGenerator } from './application/ports/clock.js';
 import type { InstanceProvisioner } from './application/ports/provisioner.js';
 import { JobWorker, type JobWorkerStats } from './application/jobs/job-worker.js';
+import {
+  DeleteStreamingSessionHandler,
+  StartStreamingSessionHandler,
+  StopStreamingSessionHandler,
+} from './application/lifecycle-handlers.js';
 import type { Logger } from './application/ports/logger.js';
 import { parseSeed, type Seed } from './application/seed.js';
 import type {
   CreateStreamingSessionInput,
   GetStreamingSessionInput,
   ListStreamingSessionsInput,
+  StopStreamingSessionInput,
+  StartStreamingSessionInput,
+  DeleteStreamingSessionInput,
 } from './application/validation/requests.js';
 import { InMemoryCatalog } from './adapters/in-memory/catalog.js';
 import { inMemoryStorage } from './adapters/in-memory/module.js';
@@ -57,6 +65,9 @@ export class StreamingSessions {
   readonly #create: CreateStreamingSessionHandler;
   readonly #get: GetStreamingSessionHandler;
   readonly #list: ListStreamingSessionsHandler;
+  readonly #stop: StopStreamingSessionHandler;
+  readonly #start: StartStreamingSessionHandler;
+  readonly #delete: DeleteStreamingSessionHandler;
   readonly #worker: JobWorker;
 
   constructor(
@@ -67,6 +78,9 @@ export class StreamingSessions {
     this.#create = container.get(CreateStreamingSessionHandler);
     this.#get = container.get(GetStreamingSessionHandler);
     this.#list = container.get(ListStreamingSessionsHandler);
+    this.#stop = container.get(StopStreamingSessionHandler);
+    this.#start = container.get(StartStreamingSessionHandler);
+    this.#delete = container.get(DeleteStreamingSessionHandler);
     this.#worker = container.get(JobWorker);
   }
 
@@ -84,6 +98,36 @@ export class StreamingSessions {
     caller: Caller,
   ): Promise<Result<StreamingSessionView, ApiError>> {
     return this.#get.handle(input, caller);
+  }
+
+  /**
+   * StopStreamingSession: the session in STOP_IN_PROGRESS (a job takes it to STOPPED), or the current
+   * session when a stop is already under way.
+   */
+  stopStreamingSession(
+    input: StopStreamingSessionInput,
+    caller: Caller,
+  ): Promise<Result<StreamingSessionView, ApiError>> {
+    return this.#stop.handle(input, caller);
+  }
+
+  /** StartStreamingSession: the session in START_IN_PROGRESS (a job boots it again to READY). */
+  startStreamingSession(
+    input: StartStreamingSessionInput,
+    caller: Caller,
+  ): Promise<Result<StreamingSessionView, ApiError>> {
+    return this.#start.handle(input, caller);
+  }
+
+  /**
+   * DeleteStreamingSession: the session in DELETE_IN_PROGRESS (a job terminates it, and its quota slot is
+   * given back at DELETED), or the current session when it is already being deleted or is DELETED.
+   */
+  deleteStreamingSession(
+    input: DeleteStreamingSessionInput,
+    caller: Caller,
+  ): Promise<Result<StreamingSessionView, ApiError>> {
+    return this.#delete.handle(input, caller);
   }
 
   /** ListStreamingSessions: one page of the studio's sessions the caller may see, and a token for the next. */
@@ -126,18 +170,24 @@ export class StreamingSessions {
 export async function createStreamingSessions(options: StreamingSessionsOptions): Promise<StreamingSessions> {
   const clock = options.clock ?? new SystemClock();
   let catalog: Catalog;
+  let config = options.config ?? {};
   if (isCatalog(options.catalog)) {
     catalog = options.catalog;
   } else {
     const seed = parseSeed(options.catalog);
     if (seed.isErr()) throw new Error(`Invalid seed: ${seed.error.message}`);
     catalog = new InMemoryCatalog(seed.value);
+    // The seed's account id names the ARNs unless the configuration says otherwise.
+    const account = seed.value.accountId;
+    if (account !== undefined && config.arn?.account === undefined) {
+      config = { ...config, arn: { ...config.arn, account } };
+    }
   }
   const storage = options.storage ?? inMemoryStorage();
   const container = new Container();
   await storage.open?.();
   container.load(
-    coreModule(resolveServiceConfig(options.config)),
+    coreModule(resolveServiceConfig(config)),
     environmentModule({
       catalog,
       provisioner: options.provisioner ?? new SimulatedProvisioner(clock),

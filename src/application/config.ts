@@ -10,6 +10,11 @@ export interface ServiceConfig {
   readonly maxCommitAttempts: number;
   /** Page size of ListStreamingSessions (the API has no page-size parameter). */
   readonly listPageSize: number;
+  /**
+   * How long a DELETED session stays readable and listable (reference §3.4: waiters poll for DELETED).
+   * The default, 24 h, outlives every client token that could name the session.
+   */
+  readonly deletedRetentionMs: number;
   /** The job worker (provisioning now, the lifecycle's steps and deadlines later). */
   readonly provisioning: {
     /**
@@ -36,6 +41,7 @@ export const defaultServiceConfig: ServiceConfig = {
   clientTokenTtlMs: 24 * 60 * 60 * 1000,
   maxCommitAttempts: 50,
   listPageSize: 100,
+  deletedRetentionMs: 24 * 60 * 60 * 1000,
   provisioning: {
     leaseMs: 30_000,
     batchSize: 16,

@@ -4,33 +4,25 @@ import {
   conflict,
   decideCreateStreamingSession,
   evolveLedger,
-  initialLedgerState,
   initialSessionState,
-  internalError,
   resolveOwner,
   resolveStreamingImageId,
   StreamingSession,
   toStreamingSessionView,
-  validationError,
   type ApiError,
   type Caller,
   type CreateFacts,
   type ExistingSession,
-  type QuotaLedgerState,
   type StreamingSessionView,
 } from '../domain/index.js';
+import { ClientTokens } from './client-tokens.js';
 import type { ServiceConfig } from './config.js';
 import { requestFingerprint } from './fingerprint.js';
 import { KeyedMutex } from './keyed-mutex.js';
+import { LedgerCache } from './ledger-cache.js';
 import type { Catalog } from './ports/catalog.js';
 import type { Clock, IdGenerator } from './ports/clock.js';
-import {
-  ExpectedVersion,
-  type ClientTokenKey,
-  type ClientTokenRecord,
-  type EventStore,
-} from './ports/event-store.js';
-import type { SessionViews } from './ports/session-views.js';
+import { ExpectedVersion, type ClientTokenKey, type EventStore } from './ports/event-store.js';
 import { CREATE_OPERATION, ledgerStreamId, sessionStreamId } from './streams.js';
 import { TOKENS } from './tokens.js';
 import {
@@ -42,13 +34,6 @@ import {
 export function withoutNulls(input: unknown): unknown {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) return input;
   return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null && v !== undefined));
-}
-
-interface LedgerAt {
-  readonly state: QuotaLedgerState;
-  readonly version: number;
-  /** True when read from this process's cache rather than from the store just now. */
-  readonly cached: boolean;
 }
 
 /**
@@ -66,11 +51,11 @@ interface LedgerAt {
 @injectable()
 export class CreateStreamingSessionHandler {
   readonly #studioLocks = new KeyedMutex();
-  readonly #ledgers = new Map<string, { readonly state: QuotaLedgerState; readonly version: number }>();
 
   constructor(
     @inject(TOKENS.EventStore) private readonly store: EventStore,
-    @inject(TOKENS.SessionViews) private readonly views: SessionViews,
+    @inject(LedgerCache) private readonly ledgers: LedgerCache,
+    @inject(ClientTokens) private readonly tokens: ClientTokens,
     @inject(TOKENS.Catalog) private readonly catalog: Catalog,
     @inject(TOKENS.Clock) private readonly clock: Clock,
     @inject(TOKENS.IdGenerator) private readonly ids: IdGenerator,
@@ -83,10 +68,7 @@ export class CreateStreamingSessionHandler {
     if (parsed.isErr()) return err(parsed.error);
     const input = parsed.value;
     const fingerprint = requestFingerprint(CREATE_OPERATION, { ...input }, caller.principalId);
-    const tokenKey: ClientTokenKey | undefined =
-      input.clientToken === undefined
-        ? undefined
-        : { studioId: input.studioId, operation: CREATE_OPERATION, clientToken: input.clientToken };
+    const tokenKey = this.tokens.keyOf(input.studioId, CREATE_OPERATION, input.clientToken);
 
     const facts = await this.loadFacts(input, caller);
     return this.#studioLocks.run(input.studioId, () =>
@@ -124,27 +106,14 @@ export class CreateStreamingSessionHandler {
     };
   }
 
-  private async loadLedger(studioId: string): Promise<LedgerAt> {
-    const cached = this.#ledgers.get(studioId);
-    if (cached !== undefined) return { ...cached, cached: true };
-    const snapshot = await this.store.readSnapshot(ledgerStreamId(studioId));
-    const fresh =
-      snapshot === undefined
-        ? { state: initialLedgerState, version: 0 }
-        : { state: snapshot.snapshot as QuotaLedgerState, version: snapshot.version };
-    this.#ledgers.set(studioId, fresh);
-    return { ...fresh, cached: false };
-  }
-
   /** After a failed decision: a token already held means this is a replay, answered as such. */
   private async failOrReplay(
     error: ApiError,
     tokenKey: ClientTokenKey | undefined,
     fingerprint: string,
   ): Promise<Result<StreamingSessionView, ApiError>> {
-    if (tokenKey === undefined) return err(error);
-    const existing = await this.store.findClientToken(tokenKey, this.clock.now());
-    return existing === undefined ? err(error) : this.replay(existing, fingerprint);
+    const existing = await this.tokens.find(tokenKey);
+    return existing === undefined ? err(error) : this.tokens.replay(existing, fingerprint);
   }
 
   private async decideAndCommit(
@@ -158,7 +127,7 @@ export class CreateStreamingSessionHandler {
     const limits = await this.catalog.getQuotaLimits(studioId);
     for (let attempt = 1; attempt <= this.config.maxCommitAttempts; attempt++) {
       const now = this.clock.now();
-      const ledger = await this.loadLedger(studioId);
+      const ledger = await this.ledgers.load(studioId);
       const sessionId = this.ids.sessionId();
       const request = {
         studioId,
@@ -183,7 +152,7 @@ export class CreateStreamingSessionHandler {
       );
       if (decision.isErr()) {
         if (decision.error.type === 'ServiceQuotaExceededException' && ledger.cached) {
-          this.#ledgers.delete(studioId);
+          this.ledgers.forget(studioId);
           continue;
         }
         return this.failOrReplay(decision.error, tokenKey, fingerprint);
@@ -214,59 +183,24 @@ export class CreateStreamingSessionHandler {
           schedule: [{ studioId, sessionId, kind: 'provision', dueAt: now }],
           ...(tokenKey === undefined
             ? {}
-            : {
-                clientToken: {
-                  ...tokenKey,
-                  fingerprint,
-                  sessionId,
-                  expiresAt: now + this.config.clientTokenTtlMs,
-                },
-              }),
+            : { clientToken: this.tokens.record(tokenKey, fingerprint, sessionId, now) }),
         },
         now,
       );
       if (committed.isOk()) {
-        this.#ledgers.set(studioId, {
-          state: ledgerState,
-          version: ledger.version + decision.value.ledger.length,
-        });
+        this.ledgers.remember(studioId, ledgerState, ledger.version + decision.value.ledger.length);
         return ok(toStreamingSessionView(session, this.config.arn));
       }
       const conflictResult = committed.error;
       if (conflictResult.type === 'ClientTokenAlreadyUsed')
-        return this.replay(conflictResult.existing, fingerprint);
+        return this.tokens.replay(conflictResult.existing, fingerprint);
       // A lost race on the ledger (another process reserved a slot) or a session id collision: decide again.
-      if (conflictResult.streamId === ledgerStreamId(studioId)) this.#ledgers.delete(studioId);
+      if (conflictResult.streamId === ledgerStreamId(studioId)) this.ledgers.forget(studioId);
     }
     return err(
       conflict('CONCURRENT_MODIFICATION', 'Too many concurrent creates in this studio; retry the request.', {
         studioId,
       }),
     );
-  }
-
-  /** Same token: the session's current view if the fingerprint matches, a ValidationException if not. */
-  private async replay(
-    record: ClientTokenRecord,
-    fingerprint: string,
-  ): Promise<Result<StreamingSessionView, ApiError>> {
-    if (record.fingerprint !== fingerprint) {
-      return err(
-        validationError(
-          'IDEMPOTENT_PARAMETER_MISMATCH',
-          'The client token was already used with different parameters.',
-          { clientToken: record.clientToken },
-        ),
-      );
-    }
-    const row = await this.views.get(record.studioId, record.sessionId);
-    if (row === undefined) {
-      return err(
-        internalError('SESSION_VIEW_MISSING', 'The session of this client token is not readable.', {
-          sessionId: record.sessionId,
-        }),
-      );
-    }
-    return ok(toStreamingSessionView(row.session, this.config.arn));
   }
 }

@@ -39,6 +39,8 @@ export const LP = 'LpAppTestMain00000001';
 export const LP_UPDATING = 'LpAppTestUpdating0001';
 export const LP_DELETED = 'LpAppTestDeleted00001';
 export const LP_OTHER_STUDIO = 'LpAppTestOther0000001';
+/** Persistent, auto-terminating 60 min after a stop, automatic backups (2 kept): sessions can be stopped. */
+export const LP_STOPPABLE = 'LpAppTestStoppable001';
 export const IMG = 'ImgAppTestAmazon00001';
 export const IMG_EULA = 'ImgAppTestEula0000001';
 export const IMG_UNACCEPTED = 'ImgAppTestUnaccepted1';
@@ -95,6 +97,23 @@ export function testSeed(
         studioId: STUDIO_ID,
         state: 'READY',
         streamConfiguration,
+        launchProfileMembers: [
+          { principalId: ARTIST.principalId, persona: 'USER' },
+          { principalId: ARTIST_2.principalId, persona: 'USER' },
+        ],
+      },
+      {
+        launchProfileId: LP_STOPPABLE,
+        studioId: STUDIO_ID,
+        state: 'READY',
+        streamConfiguration: {
+          ...streamConfiguration,
+          maxSessionLengthInMinutes: 690,
+          maxStoppedSessionLengthInMinutes: 60,
+          sessionPersistenceMode: 'ACTIVATED',
+          automaticTerminationMode: 'ACTIVATED',
+          sessionBackup: { mode: 'AUTOMATIC', maxBackupsToRetain: 2 },
+        },
         launchProfileMembers: [
           { principalId: ARTIST.principalId, persona: 'USER' },
           { principalId: ARTIST_2.principalId, persona: 'USER' },
@@ -175,7 +194,7 @@ export interface TestService {
   readonly provisioner: SimulatedProvisioner;
   /** Every session row of a studio, in creation order. */
   rows(studioId?: string): Promise<readonly SessionViewRow[]>;
-  /** Runs provisioning until no job is left. */
+  /** Runs provisioning until no session is left in CREATE_IN_PROGRESS. */
   provisionAll(): Promise<void>;
   /** The event types of a session's stream, in order. */
   eventTypes(sessionId: string, studioId?: string): Promise<readonly string[]>;
@@ -223,11 +242,12 @@ export async function testService(
       (await store.read(sessionStreamId(studioId, sessionId))).events.map((e) => e.type),
     rows: (studioId = STUDIO_ID) => views.list(studioId, { limit: 1_000_000 }),
     provisionAll: async () => {
-      // Run what is due; when only future steps are left (a boot in progress), move the clock to the next.
+      // Run what is due; while sessions are still being provisioned (a boot in progress), move the clock
+      // to the next due step. Deadlines further out (automatic stop or termination) are left alone.
       for (;;) {
         await worker.runDue();
         const next = await queue.nextDueAt();
-        if (next === undefined) return;
+        if (next === undefined || (await views.countInProgress()) === 0) return;
         clock.set(next);
       }
     },

@@ -36,6 +36,8 @@ function gated(gate: Promise<unknown>) {
     },
     status: (id) => inner.status(id),
     release: (id) => inner.release(id),
+    stop: (id, options) => inner.stop(id, options),
+    start: (id, options) => inner.start(id, options),
   });
 }
 
@@ -121,6 +123,8 @@ describe('the provisioning process manager', () => {
         },
         status: (id) => inner.status(id),
         release: (id) => inner.release(id),
+        stop: (id, options) => inner.stop(id, options),
+        start: (id, options) => inner.start(id, options),
       }),
     });
     const ids = [await create(crashed), await create(crashed)];

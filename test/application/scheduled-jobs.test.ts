@@ -43,6 +43,8 @@ describe('scheduled provisioning steps', () => {
           return inner.status(instanceId);
         },
         release: (instanceId) => inner.release(instanceId),
+        stop: (instanceId, options) => inner.stop(instanceId, options),
+        start: (instanceId, options) => inner.start(instanceId, options),
       }),
     });
     const ids = (
@@ -62,10 +64,9 @@ describe('scheduled provisioning steps', () => {
       expect((await service.worker.stats()).scheduled).toBe(SESSIONS);
 
       service.clock.advance(1);
-      await eventually(async () => {
-        const stats = await service.worker.stats();
-        return stats.scheduled + stats.due + stats.held + stats.running === 0;
-      });
+      await eventually(
+        async () => (await service.sessions.container.get(TOKENS.SessionViews).countInProgress()) === 0,
+      );
     } finally {
       await service.sessions.stopProvisioning();
     }
@@ -99,6 +100,8 @@ describe('scheduled provisioning steps', () => {
         allocate: () => Promise.reject(new Error('the cloud API is down')),
         status: (instanceId) => inner.status(instanceId),
         release: (instanceId) => inner.release(instanceId),
+        stop: (instanceId, options) => inner.stop(instanceId, options),
+        start: (instanceId, options) => inner.start(instanceId, options),
       }),
       config: { provisioning: { maxAttempts: 4, retryBaseMs: 1_000, retryMaxMs: 3_000 } },
     });
@@ -150,6 +153,8 @@ describe('scheduled provisioning steps', () => {
         },
         status: (instanceId) => inner.status(instanceId),
         release: (instanceId) => inner.release(instanceId),
+        stop: (instanceId, options) => inner.stop(instanceId, options),
+        start: (instanceId, options) => inner.start(instanceId, options),
       }),
     });
     const id = sessionOf(await crashed.sessions.createStreamingSession(plain, ARTIST)).sessionId;

@@ -52,6 +52,8 @@ describe('scheduled provisioning on PostgreSQL (virtual clock)', () => {
           return inner.status(instanceId);
         },
         release: (instanceId) => inner.release(instanceId),
+        stop: (instanceId, options) => inner.stop(instanceId, options),
+        start: (instanceId, options) => inner.start(instanceId, options),
       }),
     });
     const s = `"${schema}"`;
@@ -72,7 +74,9 @@ describe('scheduled provisioning on PostgreSQL (virtual clock)', () => {
       ).toBe(SESSIONS);
 
       service.clock.advance(FIVE_MINUTES);
-      await eventually(async () => (await count(pool, `select count(*) as n from ${s}.jobs`)) === 0);
+      await eventually(
+        async () => (await count(pool, `select count(*) as n from ${s}.jobs where kind = 'provision'`)) === 0,
+      );
     } finally {
       await service.sessions.close();
     }

@@ -108,6 +108,7 @@ export class InMemoryEventStore implements EventStore {
       const t = unit.clientToken;
       this.db.tokens.set(tokenKey(t.studioId, t.operation, t.clientToken), t);
     }
+    for (const gone of unit.purge ?? []) this.db.views.get(gone.studioId)?.delete(gone.sessionId);
     for (const job of unit.complete ?? []) this.db.jobs.complete(job);
     for (const job of unit.schedule ?? []) this.db.jobs.schedule(job);
     if ((unit.schedule ?? []).some((job) => job.dueAt <= now)) this.db.notifyWork();

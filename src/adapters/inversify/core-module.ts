@@ -10,6 +10,21 @@ import { JOB_STEPS } from '../../application/jobs/job-step.js';
 import { JobWorker } from '../../application/jobs/job-worker.js';
 import { ProvisionStep } from '../../application/jobs/provision-step.js';
 import type { Logger } from '../../application/ports/logger.js';
+import {
+  AutoStopStep,
+  AutoTerminateStep,
+  DeleteStep,
+  PurgeStep,
+  StartStep,
+  StopStep,
+} from '../../application/jobs/lifecycle-steps.js';
+import { ClientTokens } from '../../application/client-tokens.js';
+import { LedgerCache } from '../../application/ledger-cache.js';
+import {
+  DeleteStreamingSessionHandler,
+  StartStreamingSessionHandler,
+  StopStreamingSessionHandler,
+} from '../../application/lifecycle-handlers.js';
 import { SessionCommandPipeline } from '../../application/session-pipeline.js';
 import { TOKENS } from '../../application/tokens.js';
 
@@ -20,8 +35,23 @@ export function coreModule(config: ServiceConfig): ContainerModule {
     bind(CreateStreamingSessionHandler).toSelf().inSingletonScope();
     bind(GetStreamingSessionHandler).toSelf().inSingletonScope();
     bind(ListStreamingSessionsHandler).toSelf().inSingletonScope();
+    bind(StopStreamingSessionHandler).toSelf().inSingletonScope();
+    bind(StartStreamingSessionHandler).toSelf().inSingletonScope();
+    bind(DeleteStreamingSessionHandler).toSelf().inSingletonScope();
+    bind(LedgerCache).toSelf().inSingletonScope();
+    bind(ClientTokens).toSelf().inSingletonScope();
     bind(SessionCommandPipeline).toSelf().inSingletonScope();
-    bind(JOB_STEPS).to(ProvisionStep).inSingletonScope();
+    for (const step of [
+      ProvisionStep,
+      StopStep,
+      StartStep,
+      DeleteStep,
+      AutoStopStep,
+      AutoTerminateStep,
+      PurgeStep,
+    ]) {
+      bind(JOB_STEPS).to(step).inSingletonScope();
+    }
     bind(JobWorker).toSelf().inSingletonScope();
   });
 }

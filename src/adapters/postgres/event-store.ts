@@ -116,6 +116,7 @@ export function commitArgument(unit: UnitOfWork, now: number): string {
       kind: j.kind,
       dueAt: j.dueAt,
     })),
+    purge: lastByKey(unit.purge, sessionKey)?.map((v) => ({ studioId: v.studioId, sessionId: v.sessionId })),
     complete: lastByKey(unit.complete, jobKey)?.map((j) => ({
       studioId: j.studioId,
       sessionId: j.sessionId,

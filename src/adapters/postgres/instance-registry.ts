@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ok, type Result } from 'neverthrow';
+import { err, ok, type Result } from 'neverthrow';
 import type { Clock } from '../../application/ports/clock.js';
 import type {
   InstanceProvisioner,
@@ -55,22 +55,52 @@ export class PostgresInstanceRegistry implements InstanceProvisioner {
   }
 
   async status(instanceId: string): Promise<InstanceStatus> {
-    const { rows } = await this.#db.query<{ running_at: number; released: boolean }>(
+    const { rows } = await this.#db.query<{ running_at: number | null; released: boolean }>(
       'registry-status',
       `select running_at, released from ${this.#db.s}.instance_allocations where instance_id = $1`,
       [encodeText(instanceId)],
     );
     const row = rows[0];
-    if (row === undefined || row.released) {
+    if (row === undefined || row.released || row.running_at === null) {
       return {
         status: 'failed',
-        failure: { statusCode: 'INTERNAL_ERROR', message: 'The instance is gone.' },
+        failure: { statusCode: 'INTERNAL_ERROR', message: 'The instance is gone or stopped.' },
       };
     }
     const now = this.clock.now();
     return now >= row.running_at
       ? { status: 'running' }
       : { status: 'pending', retryAfterMs: row.running_at - now };
+  }
+
+  async stop(
+    instanceId: string,
+    options: { readonly retainVolume: boolean; readonly backup: boolean },
+  ): Promise<Result<{ backupId?: string }, ProvisioningFailure>> {
+    const { rows } = await this.#db.query<{ was_running: boolean }>(
+      'registry-stop',
+      `update ${this.#db.s}.instance_allocations a set running_at = null
+       from (select instance_id, running_at is not null as was_running
+             from ${this.#db.s}.instance_allocations where instance_id = $1 and not released for update) b
+       where a.instance_id = b.instance_id
+       returning b.was_running`,
+      [encodeText(instanceId)],
+    );
+    const row = rows[0];
+    if (row === undefined) return err({ statusCode: 'INTERNAL_ERROR', message: 'The instance is gone.' });
+    return ok(options.backup && row.was_running ? { backupId: `bk-${randomBytes(9).toString('hex')}` } : {});
+  }
+
+  async start(instanceId: string): Promise<Result<void, ProvisioningFailure>> {
+    const { rowCount } = await this.#db.query(
+      'registry-start',
+      `update ${this.#db.s}.instance_allocations set running_at = coalesce(running_at, $2::float8)
+       where instance_id = $1 and not released`,
+      [encodeText(instanceId), this.clock.now() + this.#bootTimeMs],
+    );
+    return (rowCount ?? 0) > 0
+      ? ok(undefined)
+      : err({ statusCode: 'INTERNAL_ERROR', message: 'The instance is gone.' });
   }
 
   async release(instanceId: string): Promise<void> {

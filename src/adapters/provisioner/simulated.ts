@@ -25,7 +25,8 @@ export interface SimulatedProvisionerOptions {
 interface Instance {
   readonly instanceId: string;
   readonly spec: InstanceSpec;
-  readonly runningAt: number;
+  /** When the instance is (or will be) up; undefined while it is stopped. */
+  runningAt: number | undefined;
   released: boolean;
 }
 
@@ -53,6 +54,7 @@ export class SimulatedProvisioner implements InstanceProvisioner {
   readonly #byInstance = new Map<string, Instance>();
   readonly #inUse = new Map<string, number>();
   #nextInstance = 0;
+  #nextBackup = 0;
   /** How many distinct instances were ever allocated, per session id (never more than 1). */
   readonly allocations = new Map<string, number>();
 
@@ -99,11 +101,47 @@ export class SimulatedProvisioner implements InstanceProvisioner {
     if (bootFailure !== undefined)
       return Promise.resolve({ status: 'failed', failure: failure(bootFailure) });
     const now = this.clock.now();
+    if (instance.runningAt === undefined) {
+      return Promise.resolve({ status: 'failed', failure: failure('INTERNAL_ERROR') });
+    }
     return Promise.resolve(
       now >= instance.runningAt
         ? { status: 'running' }
         : { status: 'pending', retryAfterMs: instance.runningAt - now },
     );
+  }
+
+  stop(
+    instanceId: string,
+    options: { readonly retainVolume: boolean; readonly backup: boolean },
+  ): Promise<Result<{ backupId?: string }, ProvisioningFailure>> {
+    const instance = this.#byInstance.get(instanceId);
+    if (instance === undefined || instance.released) return Promise.resolve(err(failure('INTERNAL_ERROR')));
+    const wasRunning = instance.runningAt !== undefined;
+    instance.runningAt = undefined;
+    if (!options.backup || !wasRunning) return Promise.resolve(ok({}));
+    this.#nextBackup += 1;
+    return Promise.resolve(ok({ backupId: `bk-${this.#nextBackup.toString(16).padStart(17, '0')}` }));
+  }
+
+  start(instanceId: string): Promise<Result<void, ProvisioningFailure>> {
+    const instance = this.#byInstance.get(instanceId);
+    if (instance === undefined || instance.released) return Promise.resolve(err(failure('INTERNAL_ERROR')));
+    const bootFailure = this.options.failBootInstanceTypes?.[instance.spec.ec2InstanceType];
+    if (bootFailure !== undefined) return Promise.resolve(err(failure(bootFailure)));
+    instance.runningAt ??= this.clock.now() + (this.options.bootTimeMs ?? 0);
+    return Promise.resolve(ok(undefined));
+  }
+
+  /** Whether the instance is allocated and neither stopped nor released (for tests). */
+  isRunning(instanceId: string): boolean {
+    const instance = this.#byInstance.get(instanceId);
+    return instance !== undefined && !instance.released && instance.runningAt !== undefined;
+  }
+
+  /** Whether the instance was released (terminated), for tests. */
+  isReleased(instanceId: string): boolean {
+    return this.#byInstance.get(instanceId)?.released === true;
   }
 
   release(instanceId: string): Promise<void> {

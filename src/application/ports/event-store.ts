@@ -86,6 +86,11 @@ export interface UnitOfWork {
   readonly schedule?: readonly ScheduledJob[];
   /** Jobs that are done; completing one that does not exist does nothing. Applied before `schedule`. */
   readonly complete?: readonly JobKey[];
+  /**
+   * View rows to remove: sessions whose retention as DELETED has passed. Their streams stay in the log;
+   * Get and List stop finding them.
+   */
+  readonly purge?: readonly { readonly studioId: string; readonly sessionId: string }[];
 }
 
 /** Why a commit wrote nothing. */

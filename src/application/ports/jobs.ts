@@ -1,8 +1,21 @@
 /**
- * What a job does to its session. `provision` takes a requested session to READY or CREATE_FAILED; the
- * lifecycle adds its own kinds. A session has at most one job of each kind.
+ * What a job does to its session; a session has at most one job of each kind.
+ * - `provision`, `stop`, `start`, `delete`: carry a requested transition to its end (READY or
+ *   CREATE_FAILED, STOPPED or STOP_FAILED, ...), due as soon as the transition is accepted.
+ * - `auto-stop`, `auto-terminate`: request the stop or the termination at `stopAt` / `terminateAt`.
+ * - `purge`: removes a DELETED session from the view once its retention has passed.
  */
-export type JobKind = 'provision';
+export type JobKind = 'provision' | 'stop' | 'start' | 'delete' | 'auto-stop' | 'auto-terminate' | 'purge';
+
+export const JOB_KINDS: readonly JobKind[] = [
+  'provision',
+  'stop',
+  'start',
+  'delete',
+  'auto-stop',
+  'auto-terminate',
+  'purge',
+];
 
 /** Identifies a job: one per (session, kind). */
 export interface JobKey {

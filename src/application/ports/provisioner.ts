@@ -38,6 +38,24 @@ export interface InstanceProvisioner {
   /** Whether the instance is still booting, running, or failed to boot. */
   status(instanceId: string): Promise<InstanceStatus>;
 
-  /** Releases the instance; releasing one already released does nothing. */
+  /**
+   * Stops the instance (idempotent). With `retainVolume` false its volume is discarded; with `backup` a
+   * backup is taken first and its id returned.
+   */
+  stop(
+    instanceId: string,
+    options: { readonly retainVolume: boolean; readonly backup: boolean },
+  ): Promise<Result<{ readonly backupId?: string }, ProvisioningFailure>>;
+
+  /**
+   * Starts a stopped instance again (idempotent), from its volume or from `backupId`; `status` then
+   * reports it pending until it is up.
+   */
+  start(
+    instanceId: string,
+    options: { readonly backupId?: string },
+  ): Promise<Result<void, ProvisioningFailure>>;
+
+  /** Releases (terminates) the instance; releasing one already released does nothing. */
   release(instanceId: string): Promise<void>;
 }

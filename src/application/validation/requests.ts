@@ -78,6 +78,29 @@ export const validateGetStreamingSessionInput = resultValidator<GetStreamingSess
   'GetStreamingSession request',
 );
 
+/** The input of StopStreamingSession: labels, the body's `volumeRetentionMode`, the client token header. */
+export interface StopStreamingSessionInput {
+  readonly studioId: string;
+  readonly sessionId: string;
+  readonly volumeRetentionMode?: 'RETAIN' | 'DELETE';
+  readonly clientToken?: string;
+}
+
+/** The input of StartStreamingSession: labels, the body's `backupId`, the client token header. */
+export interface StartStreamingSessionInput {
+  readonly studioId: string;
+  readonly sessionId: string;
+  readonly backupId?: string;
+  readonly clientToken?: string;
+}
+
+/** The input of DeleteStreamingSession: labels and the client token header. */
+export interface DeleteStreamingSessionInput {
+  readonly studioId: string;
+  readonly sessionId: string;
+  readonly clientToken?: string;
+}
+
 /** The input of ListStreamingSessions: the studio label and the query members. */
 export interface ListStreamingSessionsInput {
   readonly studioId: string;
@@ -87,6 +110,58 @@ export interface ListStreamingSessionsInput {
   readonly sessionIds?: string;
   readonly nextToken?: string;
 }
+
+const clientTokenMember = { type: 'string', minLength: 1, maxLength: 64, nullable: true } as const;
+
+export const stopStreamingSessionInputSchema: JSONSchemaType<Mutable<StopStreamingSessionInput>> = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['studioId', 'sessionId'],
+  properties: {
+    studioId: { type: 'string', minLength: 1 },
+    sessionId: { type: 'string', minLength: 1 },
+    volumeRetentionMode: { type: 'string', enum: ['RETAIN', 'DELETE'], nullable: true },
+    clientToken: clientTokenMember,
+  },
+};
+
+export const startStreamingSessionInputSchema: JSONSchemaType<Mutable<StartStreamingSessionInput>> = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['studioId', 'sessionId'],
+  properties: {
+    studioId: { type: 'string', minLength: 1 },
+    sessionId: { type: 'string', minLength: 1 },
+    backupId: { type: 'string', minLength: 1, maxLength: 64, nullable: true },
+    clientToken: clientTokenMember,
+  },
+};
+
+export const deleteStreamingSessionInputSchema: JSONSchemaType<Mutable<DeleteStreamingSessionInput>> = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['studioId', 'sessionId'],
+  properties: {
+    studioId: { type: 'string', minLength: 1 },
+    sessionId: { type: 'string', minLength: 1 },
+    clientToken: clientTokenMember,
+  },
+};
+
+export const validateStopStreamingSessionInput = resultValidator<StopStreamingSessionInput>(
+  ajv.compile(stopStreamingSessionInputSchema),
+  'StopStreamingSession request',
+);
+
+export const validateStartStreamingSessionInput = resultValidator<StartStreamingSessionInput>(
+  ajv.compile(startStreamingSessionInputSchema),
+  'StartStreamingSession request',
+);
+
+export const validateDeleteStreamingSessionInput = resultValidator<DeleteStreamingSessionInput>(
+  ajv.compile(deleteStreamingSessionInputSchema),
+  'DeleteStreamingSession request',
+);
 
 /** The most session ids one ListStreamingSessions `sessionIds` filter may name. */
 export const MAX_LIST_SESSION_IDS = 100;

@@ -25,6 +25,9 @@ comment on column ${s}.jobs.due_at is
   'Epoch ms at which the job can next be claimed: its due time, or the end of the lease while owner holds it.';
 comment on column ${s}.jobs.attempts is 'Claims since the job was last scheduled; reset by every schedule.';
 comment on column ${s}.jobs.last_error is 'Why the last failed step failed, until the job is scheduled again.';
+
+-- Instances of the registry can be stopped and started again: running_at is null while stopped.
+alter table ${s}.instance_allocations alter column running_at drop not null;
 `;
 
 /**
@@ -40,6 +43,7 @@ comment on column ${s}.jobs.last_error is 'Why the last failed step failed, unti
  * - `clientToken`: {studioId, operation, clientToken, fingerprint, sessionId, expiresAt}.
  * - `complete`: [{studioId, sessionId, kind}], applied before `schedule`: [{studioId, sessionId, kind,
  *   dueAt}], which inserts a job or reschedules it (held by nobody, attempts back to 0).
+ * - `purge`: [{studioId, sessionId}]: view rows to remove (DELETED sessions past their retention).
  *
  * It returns each append's new version, in the order of `appends`.
  */
@@ -114,6 +118,12 @@ begin
     end if;
     versions[a.i] := new_version;
   end loop;
+
+  if u ? 'purge' then
+    delete from ${s}.session_views v
+    using jsonb_array_elements(u->'purge') x(p)
+    where v.studio_id = p->>'studioId' and v.session_id = p->>'sessionId';
+  end if;
 
   if u ? 'complete' then
     delete from ${s}.jobs j

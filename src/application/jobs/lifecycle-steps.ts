@@ -1,0 +1,289 @@
+import { inject, injectable } from 'inversify';
+import { ok, type Result } from 'neverthrow';
+import {
+  lifecycleOf,
+  STOP_FAILURE_STATUS_CODES,
+  type ApiError,
+  type StopFailureStatusCode,
+  type StreamingSessionCommand,
+} from '../../domain/index.js';
+import type { ServiceConfig } from '../config.js';
+import type { Clock } from '../ports/clock.js';
+import type { ClaimedJob, JobKey, JobKind } from '../ports/jobs.js';
+import type { InstanceProvisioner } from '../ports/provisioner.js';
+import type { SessionViewRow } from '../ports/session-views.js';
+import { SessionCommandPipeline, type SessionChange } from '../session-pipeline.js';
+import { TOKENS } from '../tokens.js';
+import type { JobStep } from './job-step.js';
+
+/** The shortest wait before checking a starting instance again, whatever the provisioner suggests. */
+const MIN_STATUS_INTERVAL_MS = 10;
+
+const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+const keyOf = (job: JobKey): JobKey => ({ studioId: job.studioId, sessionId: job.sessionId, kind: job.kind });
+const done = (job: JobKey): Result<SessionChange, ApiError> => ok({ commands: [], complete: [keyOf(job)] });
+
+/**
+ * What every lifecycle step shares: it plans one change through the pipeline, and when the pipeline
+ * refuses (the session moved on, or is gone) there is nothing left for the job to do, unless the session
+ * kept changing under the step, which is worth another attempt.
+ */
+abstract class SessionStep implements JobStep {
+  abstract readonly kind: JobKind;
+
+  constructor(
+    protected readonly pipeline: SessionCommandPipeline,
+    protected readonly clock: Clock,
+  ) {}
+
+  protected abstract plan(job: ClaimedJob, row: SessionViewRow): Promise<Result<SessionChange, ApiError>>;
+
+  /** The command that ends the session's transition as failed when the step never succeeded. */
+  protected failure(_message: string): StreamingSessionCommand | undefined {
+    return undefined;
+  }
+
+  async run(job: ClaimedJob): Promise<void> {
+    const outcome = await this.pipeline.execute(job, (row) => this.plan(job, row));
+    if (outcome.isErr()) await this.settle(job, outcome.error);
+  }
+
+  async giveUp(job: ClaimedJob, error: unknown): Promise<void> {
+    const fail = this.failure(`Failed after ${job.attempts} attempts: ${describe(error)}`);
+    const outcome = await this.pipeline.execute(job, (row) =>
+      Promise.resolve(
+        fail === undefined || row.session.state !== IN_PROGRESS[this.kind]
+          ? done(job)
+          : ok({ commands: [fail], complete: [keyOf(job)] }),
+      ),
+    );
+    if (outcome.isErr()) await this.settle(job, outcome.error);
+  }
+
+  private async settle(job: ClaimedJob, error: ApiError): Promise<void> {
+    if (error.code === 'CONCURRENT_MODIFICATION') throw new Error(error.message);
+    await this.pipeline.complete(job);
+  }
+}
+
+/** The state a work job carries a session out of. */
+const IN_PROGRESS: Partial<Record<JobKind, string>> = {
+  stop: 'STOP_IN_PROGRESS',
+  start: 'START_IN_PROGRESS',
+  delete: 'DELETE_IN_PROGRESS',
+};
+
+/** Stops the instance (keeping or discarding its volume, taking a backup when the profile says so). */
+@injectable()
+export class StopStep extends SessionStep {
+  readonly kind = 'stop' as const;
+
+  constructor(
+    @inject(SessionCommandPipeline) pipeline: SessionCommandPipeline,
+    @inject(TOKENS.Clock) clock: Clock,
+    @inject(TOKENS.InstanceProvisioner) private readonly provisioner: InstanceProvisioner,
+  ) {
+    super(pipeline, clock);
+  }
+
+  protected async plan(job: ClaimedJob, row: SessionViewRow): Promise<Result<SessionChange, ApiError>> {
+    const session = row.session;
+    if (session.state !== 'STOP_IN_PROGRESS') return done(job);
+    const stopped = await this.provisioner.stop(session.instanceId, {
+      retainVolume: lifecycleOf(session).volumeRetentionMode !== 'DELETE',
+      backup: session.session.backupMode === 'AUTOMATIC',
+    });
+    const now = this.clock.now();
+    const command: StreamingSessionCommand = stopped.isOk()
+      ? {
+          type: 'CompleteStop',
+          now,
+          ...(stopped.value.backupId === undefined ? {} : { backupId: stopped.value.backupId }),
+        }
+      : {
+          type: 'FailStop',
+          statusCode: (STOP_FAILURE_STATUS_CODES as readonly string[]).includes(stopped.error.statusCode)
+            ? (stopped.error.statusCode as StopFailureStatusCode)
+            : 'INTERNAL_ERROR',
+          statusMessage: stopped.error.message,
+          now,
+        };
+    return ok({ commands: [command], complete: [keyOf(job)] });
+  }
+
+  protected override failure(message: string): StreamingSessionCommand {
+    return { type: 'FailStop', statusCode: 'INTERNAL_ERROR', statusMessage: message, now: this.clock.now() };
+  }
+}
+
+/** Starts the instance again (from its volume or a backup) and waits for it to boot, as provisioning does. */
+@injectable()
+export class StartStep extends SessionStep {
+  readonly kind = 'start' as const;
+
+  constructor(
+    @inject(SessionCommandPipeline) pipeline: SessionCommandPipeline,
+    @inject(TOKENS.Clock) clock: Clock,
+    @inject(TOKENS.InstanceProvisioner) private readonly provisioner: InstanceProvisioner,
+    @inject(TOKENS.ServiceConfig) private readonly config: ServiceConfig,
+  ) {
+    super(pipeline, clock);
+  }
+
+  protected async plan(job: ClaimedJob, row: SessionViewRow): Promise<Result<SessionChange, ApiError>> {
+    const session = row.session;
+    if (session.state !== 'START_IN_PROGRESS') return done(job);
+    const backupId = lifecycleOf(session).startedFromBackupId;
+    const started = await this.provisioner.start(
+      session.instanceId,
+      backupId === undefined ? {} : { backupId },
+    );
+    if (started.isErr()) {
+      return ok({
+        commands: [
+          {
+            type: 'FailStart',
+            statusCode: started.error.statusCode,
+            statusMessage: started.error.message,
+            now: this.clock.now(),
+          },
+        ],
+        complete: [keyOf(job)],
+      });
+    }
+    const status = await this.provisioner.status(session.instanceId);
+    const now = this.clock.now();
+    switch (status.status) {
+      case 'pending': {
+        const wait = Math.max(
+          MIN_STATUS_INTERVAL_MS,
+          status.retryAfterMs ?? this.config.provisioning.statusIntervalMs,
+        );
+        return ok({ commands: [], schedule: [{ ...keyOf(job), dueAt: now + wait }] });
+      }
+      case 'running':
+        return ok({ commands: [{ type: 'CompleteStart', now }], complete: [keyOf(job)] });
+      case 'failed':
+        return ok({
+          commands: [
+            {
+              type: 'FailStart',
+              statusCode: status.failure.statusCode,
+              statusMessage: status.failure.message,
+              now,
+            },
+          ],
+          complete: [keyOf(job)],
+        });
+    }
+  }
+
+  protected override failure(message: string): StreamingSessionCommand {
+    return { type: 'FailStart', statusCode: 'INTERNAL_ERROR', statusMessage: message, now: this.clock.now() };
+  }
+}
+
+/** Terminates the instance, if the session ever had one; the session becomes DELETED and frees its slot. */
+@injectable()
+export class DeleteStep extends SessionStep {
+  readonly kind = 'delete' as const;
+
+  constructor(
+    @inject(SessionCommandPipeline) pipeline: SessionCommandPipeline,
+    @inject(TOKENS.Clock) clock: Clock,
+    @inject(TOKENS.InstanceProvisioner) private readonly provisioner: InstanceProvisioner,
+  ) {
+    super(pipeline, clock);
+  }
+
+  protected async plan(job: ClaimedJob, row: SessionViewRow): Promise<Result<SessionChange, ApiError>> {
+    const session = row.session;
+    if (session.state !== 'DELETE_IN_PROGRESS') return done(job);
+    if (session.instanceId !== undefined) await this.provisioner.release(session.instanceId);
+    return ok({ commands: [{ type: 'CompleteDelete', now: this.clock.now() }], complete: [keyOf(job)] });
+  }
+
+  protected override failure(message: string): StreamingSessionCommand {
+    return {
+      type: 'FailDelete',
+      statusCode: 'INTERNAL_ERROR',
+      statusMessage: message,
+      now: this.clock.now(),
+    };
+  }
+}
+
+/** At `stopAt`, the automatic stop of a READY session (the system identity as `stoppedBy`). */
+@injectable()
+export class AutoStopStep extends SessionStep {
+  readonly kind = 'auto-stop' as const;
+
+  constructor(
+    @inject(SessionCommandPipeline) pipeline: SessionCommandPipeline,
+    @inject(TOKENS.Clock) clock: Clock,
+  ) {
+    super(pipeline, clock);
+  }
+
+  protected plan(job: ClaimedJob, row: SessionViewRow): Promise<Result<SessionChange, ApiError>> {
+    const { stopAt } = lifecycleOf(row.session);
+    if (row.session.state !== 'READY' || stopAt === undefined) return Promise.resolve(done(job));
+    const now = this.clock.now();
+    // Claimed early (another process's clock runs ahead): wait for the deadline itself.
+    if (now < stopAt)
+      return Promise.resolve(ok({ commands: [], schedule: [{ ...keyOf(job), dueAt: stopAt }] }));
+    return Promise.resolve(
+      ok({ commands: [{ type: 'RequestStop', now, automatic: true }], complete: [keyOf(job)] }),
+    );
+  }
+}
+
+/** At `terminateAt`, the automatic termination of a READY or STOPPED session. */
+@injectable()
+export class AutoTerminateStep extends SessionStep {
+  readonly kind = 'auto-terminate' as const;
+
+  constructor(
+    @inject(SessionCommandPipeline) pipeline: SessionCommandPipeline,
+    @inject(TOKENS.Clock) clock: Clock,
+  ) {
+    super(pipeline, clock);
+  }
+
+  protected plan(job: ClaimedJob, row: SessionViewRow): Promise<Result<SessionChange, ApiError>> {
+    const { terminateAt } = lifecycleOf(row.session);
+    const state = row.session.state;
+    if ((state !== 'READY' && state !== 'STOPPED') || terminateAt === undefined)
+      return Promise.resolve(done(job));
+    const now = this.clock.now();
+    if (now < terminateAt) {
+      return Promise.resolve(ok({ commands: [], schedule: [{ ...keyOf(job), dueAt: terminateAt }] }));
+    }
+    return Promise.resolve(
+      ok({ commands: [{ type: 'RequestDelete', now, automatic: true }], complete: [keyOf(job)] }),
+    );
+  }
+}
+
+/** Once a DELETED session's retention has passed, removes it from the view (its events stay). */
+@injectable()
+export class PurgeStep extends SessionStep {
+  readonly kind = 'purge' as const;
+
+  constructor(
+    @inject(SessionCommandPipeline) pipeline: SessionCommandPipeline,
+    @inject(TOKENS.Clock) clock: Clock,
+    @inject(TOKENS.ServiceConfig) private readonly config: ServiceConfig,
+  ) {
+    super(pipeline, clock);
+  }
+
+  protected plan(job: ClaimedJob, row: SessionViewRow): Promise<Result<SessionChange, ApiError>> {
+    if (row.session.state !== 'DELETED') return Promise.resolve(done(job));
+    const purgeAt = row.session.updatedAt + this.config.deletedRetentionMs;
+    if (this.clock.now() < purgeAt) {
+      return Promise.resolve(ok({ commands: [], schedule: [{ ...keyOf(job), dueAt: purgeAt }] }));
+    }
+    return Promise.resolve(ok({ commands: [], complete: [keyOf(job)], purge: true }));
+  }
+}
