@@ -52,9 +52,12 @@ function invalidToken(reason: string, message: string): ValidationException {
 }
 
 function parseToken(token: string): Record<string, unknown> | undefined {
-  if (!/^[A-Za-z0-9_-]+$/.test(token)) return undefined;
+  const bytes = Buffer.from(token, 'base64url');
+  // The decoder skips characters outside the alphabet and stray trailing bits: only the exact encoding
+  // of what it decodes to is a token, so no two strings pass as the same one.
+  if (bytes.toString('base64url') !== token) return undefined;
   try {
-    const parsed: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+    const parsed: unknown = JSON.parse(bytes.toString('utf8'));
     return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
       ? (parsed as Record<string, unknown>)
       : undefined;
