@@ -13,9 +13,9 @@
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import pg from 'pg';
+import { writeBenchmarkSection } from './doc-section.js';
 import { loadSeed, PostgresCatalog } from '../src/adapters/postgres/catalog.js';
 import { withDefaultUser } from '../src/adapters/postgres/database.js';
 import { PostgresEventStore } from '../src/adapters/postgres/event-store.js';
@@ -282,7 +282,7 @@ async function run(): Promise<void> {
     const version = await pool.query<{ server_version: string }>('show server_version');
     const body = report(rows, version.rows[0]?.server_version ?? '?');
     process.stdout.write(`\n${body}\n`);
-    writeSection('PostgreSQL create', body);
+    writeBenchmarkSection('PostgreSQL create', body);
     process.stdout.write('Written to docs/benchmarks.md, section "PostgreSQL create".\n');
   } finally {
     await sessions?.close();
@@ -323,26 +323,6 @@ function report(rows: readonly Row[], serverVersion: string): string {
     '8 and up), so that is where the handler loses to the floor.',
   ];
   return lines.join('\n');
-}
-
-/**
- * Replaces the `## <title>` section of docs/benchmarks.md (up to the next `## ` heading), or appends it;
- * other sections belong to other benchmarks and are left as they are.
- */
-function writeSection(title: string, body: string): void {
-  const file = new URL('../docs/benchmarks.md', import.meta.url);
-  const text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const lines = text.split('\n');
-  const start = lines.findIndex((line) => line === `## ${title}`);
-  const section = `## ${title}\n\n${body}\n`;
-  if (start < 0) {
-    writeFileSync(file, `${text.trimEnd()}\n\n${section}`);
-    return;
-  }
-  const next = lines.findIndex((line, i) => i > start && line.startsWith('## '));
-  const before = lines.slice(0, start).join('\n');
-  const after = next < 0 ? '' : `\n${lines.slice(next).join('\n')}`;
-  writeFileSync(file, `${before}${before === '' ? '' : '\n'}${section}${after}`);
 }
 
 await run();

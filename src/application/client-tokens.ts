@@ -1,6 +1,7 @@
 import { inject, injectable } from 'inversify';
 import { err, ok, type Result } from 'neverthrow';
 import {
+  internalError,
   resourceNotFound,
   toStreamingSessionView,
   validationError,
@@ -11,6 +12,7 @@ import type { ServiceConfig } from './config.js';
 import type { Clock } from './ports/clock.js';
 import type { ClientTokenKey, ClientTokenRecord, EventStore } from './ports/event-store.js';
 import type { SessionViews } from './ports/session-views.js';
+import { sessionStreamId } from './streams.js';
 import { TOKENS } from './tokens.js';
 
 /**
@@ -58,8 +60,17 @@ export class ClientTokens {
       );
     }
     const row = await this.views.get(record.studioId, record.sessionId);
-    // Purged after its retention as a DELETED session: gone, as for any other caller.
-    if (row === undefined) return err(resourceNotFound('streaming session', record.sessionId));
-    return ok(toStreamingSessionView(row.session, this.config.arn));
+    if (row !== undefined) return ok(toStreamingSessionView(row.session, this.config.arn));
+    // Purged after its retention as a DELETED session: gone, as for any other caller. Otherwise the view
+    // lags behind the log (a read replica, say): a retryable error, never a second session.
+    const stream = await this.store.read(sessionStreamId(record.studioId, record.sessionId));
+    if (stream.events.some((e) => e.type === 'SessionDeleted')) {
+      return err(resourceNotFound('streaming session', record.sessionId));
+    }
+    return err(
+      internalError('SESSION_VIEW_MISSING', 'The session of this client token is not readable.', {
+        sessionId: record.sessionId,
+      }),
+    );
   }
 }

@@ -216,7 +216,11 @@ describe('the handlers on PostgreSQL', () => {
       'InstanceAllocated',
       'SessionReady',
     ]);
-    expect(await count(pool, `select count(*) as n from "${schema}".jobs`)).toBe(0);
+    // No provisioning job is left; the READY session waits for its termination deadline.
+    expect(await count(pool, `select count(*) as n from "${schema}".jobs where kind = 'provision'`)).toBe(0);
+    expect(
+      await count(pool, `select count(*) as n from "${schema}".jobs where kind = 'auto-terminate'`),
+    ).toBe(1);
     expect(await service.sessions.container.get(TOKENS.SessionViews).countInProgress()).toBe(0);
   });
 
