@@ -92,6 +92,49 @@ export async function createAndWait(seed: Seed): Promise<StreamingSessionView> {
 }
 // #endregion create
 
+// #region lifecycle
+/** Polls until the session is in `state` (or failed), as the SDK's Stopped and Deleted waiters do. */
+async function waitFor(sessions: StreamingSessions, sessionId: string, state: string): Promise<void> {
+  for (;;) {
+    const got = (await sessions.getStreamingSession({ studioId, sessionId }, artist))._unsafeUnwrap();
+    if (got.state === state || got.state.endsWith('_FAILED')) return;
+    await sleep(20);
+  }
+}
+
+/** Stop overnight, start in the morning, delete when done: each answers at once, a job does the work. */
+export async function stopStartDelete(seed: Seed): Promise<StreamingSessionView> {
+  const sessions = await createStreamingSessions({ catalog: seed });
+  try {
+    const created = (
+      await sessions.createStreamingSession({ studioId, launchProfileId: 'LpArtistWorkstation001' }, artist)
+    )._unsafeUnwrap();
+    const at = { studioId, sessionId: created.sessionId };
+    await waitUntilSettled(sessions, created.sessionId);
+
+    const stopping = await sessions.stopStreamingSession({ ...at, volumeRetentionMode: 'RETAIN' }, artist);
+    console.log(stopping.map((s) => s.state).unwrapOr('?')); // STOP_IN_PROGRESS
+    await waitFor(sessions, created.sessionId, 'STOPPED');
+
+    const starting = await sessions.startStreamingSession(at, artist);
+    console.log(starting.map((s) => s.state).unwrapOr('?')); // START_IN_PROGRESS
+    await waitFor(sessions, created.sessionId, 'READY');
+
+    // Deleting gives the quota slot back once the session is DELETED; it stays readable for a day.
+    const deleting = await sessions.deleteStreamingSession({ ...at, clientToken: 'cleanup-1' }, artist);
+    console.log(deleting.map((s) => s.state).unwrapOr('?')); // DELETE_IN_PROGRESS
+    await waitFor(sessions, created.sessionId, 'DELETED');
+
+    const page = await sessions.listStreamingSessions({ studioId }, artist);
+    const listed = page._unsafeUnwrap().sessions.find((s) => s.sessionId === created.sessionId);
+    console.log(listed?.state, listed?.statusCode); // DELETED STREAMING_SESSION_DELETED
+    return listed!;
+  } finally {
+    await sessions.close();
+  }
+}
+// #endregion lifecycle
+
 // #region errors
 /** Every error is data: `type` is the API error name, `code` the specific reason, `context` the details. */
 export function explain(error: ApiError): string {
@@ -225,6 +268,7 @@ export async function ownContainer(seedDocument: unknown): Promise<StreamingSess
 export async function main(): Promise<void> {
   const seed = await loadSeed();
   await createAndWait(seed);
+  await stopStartDelete(seed);
   console.log(await handleErrors(seed));
   await provisioningFailure(seed);
   console.log((await sharedStorage(seed)).ownedBy);

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   createAndWait,
+  stopStartDelete,
   handleErrors,
   loadSeed,
   ownContainer,
@@ -34,6 +35,7 @@ describe('docs/embedding.md', () => {
     expect([...regions.keys()]).toEqual([
       'setup',
       'create',
+      'lifecycle',
       'errors',
       'failures',
       'storage',
@@ -63,6 +65,17 @@ describe('docs/embedding.md', () => {
         'true',
         'READY STREAMING_SESSION_READY',
         JSON.stringify(['SessionRequested', 'InstanceAllocated', 'SessionReady']),
+      ]);
+    });
+
+    it('stops, starts and deletes through the jobs, as its comments say', async () => {
+      const deleted = await stopStartDelete(await loadSeed());
+      expect(deleted.state).toBe('DELETED');
+      expect(logged).toEqual([
+        'STOP_IN_PROGRESS',
+        'START_IN_PROGRESS',
+        'DELETE_IN_PROGRESS',
+        'DELETED STREAMING_SESSION_DELETED',
       ]);
     });
 
