@@ -127,8 +127,9 @@ export async function stopStartDelete(seed: Seed): Promise<StreamingSessionView>
 
     const page = await sessions.listStreamingSessions({ studioId }, artist);
     const listed = page._unsafeUnwrap().sessions.find((s) => s.sessionId === created.sessionId);
-    console.log(listed?.state, listed?.statusCode); // DELETED STREAMING_SESSION_DELETED
-    return listed!;
+    if (listed === undefined) throw new Error('A DELETED session stays listable for its retention');
+    console.log(listed.state, listed.statusCode); // DELETED STREAMING_SESSION_DELETED
+    return listed;
   } finally {
     await sessions.close();
   }
