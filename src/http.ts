@@ -11,7 +11,7 @@ export type { SigV4Options } from './adapters/http/sigv4.js';
 export { NIMBLE_REGIONS } from './adapters/http/sigv4.js';
 export type { ThrottleOptions } from './adapters/http/throttle.js';
 export { DEFAULT_THROTTLE } from './adapters/http/throttle.js';
-export type { ErrorResponse } from './adapters/http/errors.js';
+export type { ErrorResponse, UnknownOperationError, WireError } from './adapters/http/errors.js';
 export { HTTP_STATUS, toErrorResponse } from './adapters/http/errors.js';
 export type { ServerOptions } from './server/options.js';
 export { parseServerOptions } from './server/options.js';

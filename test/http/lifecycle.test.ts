@@ -76,6 +76,10 @@ describe('graceful shutdown', () => {
     const app = createHttpServer({
       sessions: {
         createStreamingSession: () => Promise.reject(new Error('not used')),
+        listStreamingSessions: () => Promise.reject(new Error('not used')),
+        stopStreamingSession: () => Promise.reject(new Error('not used')),
+        startStreamingSession: () => Promise.reject(new Error('not used')),
+        deleteStreamingSession: () => Promise.reject(new Error('not used')),
         getStreamingSession: async () => {
           entered();
           await released;

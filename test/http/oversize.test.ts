@@ -129,6 +129,23 @@ describe('bodies over the limit', () => {
     }
   });
 
+  it('answers a Delete or a List sent with a body with UNEXPECTED_BODY, never a hang', async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 2 });
+    try {
+      const unexpected = { status: 400, type: 'ValidationException', code: 'UNEXPECTED_BODY' };
+      // The router reads a DELETE's body itself, unlike a GET's: both must be answered, neither must hang.
+      const outcomes = await Promise.all([
+        ...[1_000, 200_000].map((size) =>
+          streamBody(server.url, size, agent, false, 'DELETE', `${CREATE_PATH}/abc`),
+        ),
+        ...[1_000, 200_000].map((size) => streamBody(server.url, size, agent, false, 'GET', CREATE_PATH)),
+      ]);
+      expect(outcomes).toEqual(Array.from({ length: 4 }, () => unexpected));
+    } finally {
+      agent.destroy();
+    }
+  });
+
   it('cuts only far beyond the limit, and keeps serving afterwards', async () => {
     const agent = new http.Agent({ keepAlive: false });
     try {

@@ -80,20 +80,40 @@ describe('the wire protocol', () => {
     expect(ids[0]).not.toBe(ids[1]);
   });
 
-  it('answers unknown paths and methods with ResourceNotFoundException UNKNOWN_OPERATION', async () => {
+  it('answers a path that is no operation with UnknownOperationException, never ResourceNotFound', async () => {
     for (const [method, url] of [
       ['GET', '/'],
       ['GET', '/2020-08-01/studios'],
-      ['DELETE', CREATE_PATH],
-      ['PUT', `${CREATE_PATH}/abc`],
-      ['HEAD', `${CREATE_PATH}/abc`],
-      ['POST', `${CREATE_PATH}/`],
+      ['DELETE', `${CREATE_PATH}/abc/stop/now`],
+      ['POST', `${CREATE_PATH}/abc/restart`],
       ['GET', '/2019-01-01/studios/x/streaming-sessions/y'],
+      ['DELETE', '/2019-01-01/studios/x/streaming-sessions/y'],
     ] as const) {
       const response = await call({ method, url, headers: { host: `127.0.0.1:${port}` } });
-      expect(response.status).toBe(404);
-      expect(response.headers['x-amzn-errortype']).toBe('ResourceNotFoundException');
-      if (method !== 'HEAD') expectError(response, 404, 'ResourceNotFoundException', 'UNKNOWN_OPERATION');
+      const body = expectError(response, 404, 'UnknownOperationException', 'UnknownOperationException');
+      expect(body.context).toEqual({ reason: 'UNKNOWN_OPERATION', method, path: url });
+    }
+  });
+
+  it('answers a method the path does not take with UnknownOperationException 405 and Allow', async () => {
+    for (const [method, url, allowed] of [
+      ['DELETE', CREATE_PATH, 'POST, GET'],
+      ['PUT', `${CREATE_PATH}/abc`, 'GET, DELETE'],
+      ['HEAD', `${CREATE_PATH}/abc`, 'GET, DELETE'],
+      ['POST', `${CREATE_PATH}/abc`, 'GET, DELETE'],
+      // The router reads an empty last segment as an empty session id (Get answers it INVALID_PARAMETER).
+      ['POST', `${CREATE_PATH}/`, 'GET, DELETE'],
+      ['GET', `${CREATE_PATH}/abc/stop`, 'POST'],
+      ['DELETE', `${CREATE_PATH}/abc/start`, 'POST'],
+      ['PATCH', `${CREATE_PATH}/abc/start`, 'POST'],
+    ] as const) {
+      const response = await call({ method, url, headers: { host: `127.0.0.1:${port}` } });
+      expect(response.status).toBe(405);
+      expect(response.headers['x-amzn-errortype']).toBe('UnknownOperationException');
+      expect(response.headers.allow).toBe(allowed);
+      if (method === 'HEAD') continue;
+      const body = expectError(response, 405, 'UnknownOperationException', 'UnknownOperationException');
+      expect(body.context).toEqual({ reason: 'METHOD_NOT_ALLOWED', method, path: url, allowed });
     }
   });
 

@@ -18,6 +18,28 @@ export const REQUEST_ID_HEADER = 'x-amzn-requestid';
 /** The response header that names the error type; both SDKs prefer it over the body (reference §1.5). */
 export const ERROR_TYPE_HEADER = 'x-amzn-errortype';
 
+/**
+ * What a method and path that is none of the API's operations answers. Its type is declared by no
+ * operation, so no client reads it as one of theirs: a clean-up script that takes 404
+ * ResourceNotFoundException on Delete for "already gone" is not fooled by a server without the route.
+ * 404 for an unknown path, 405 (with `Allow`) for a known path with another method.
+ *
+ * The body's `code` is the type itself, and the specific reason is `context.reason`: for an error its model
+ * does not declare, SDK v3 names the exception after the body's `code` before the header.
+ */
+export interface UnknownOperationError {
+  readonly type: 'UnknownOperationException';
+  readonly status: 404 | 405;
+  readonly code: 'UnknownOperationException';
+  readonly message: string;
+  readonly context: Readonly<Record<string, string>> & {
+    readonly reason: 'UNKNOWN_OPERATION' | 'METHOD_NOT_ALLOWED';
+  };
+}
+
+/** Every error the HTTP adapter sends: the API's seven types, and the unknown operation. */
+export type WireError = ApiError | UnknownOperationError;
+
 /** An error as it goes on the wire: status, headers and the `{message, code, context}` body. */
 export interface ErrorResponse {
   readonly status: number;
@@ -33,7 +55,7 @@ export interface ErrorResponse {
  * The wire form of an API error. The error type always travels in `x-amzn-errortype`: without it the SDKs
  * would take the body's specific `code` (say `INVALID_PARAMETER`) for the type and lose the typed exception.
  */
-export function toErrorResponse(error: ApiError): ErrorResponse {
+export function toErrorResponse(error: WireError): ErrorResponse {
   const retryAfterMs = Number(error.context.retryAfterMs);
   // A throttled caller is told when to come back, in whole seconds as HTTP has it.
   const retryAfter =
@@ -41,14 +63,14 @@ export function toErrorResponse(error: ApiError): ErrorResponse {
       ? { 'retry-after': String(Math.ceil(retryAfterMs / 1000)) }
       : {};
   return {
-    status: HTTP_STATUS[error.type],
+    status: error.type === 'UnknownOperationException' ? error.status : HTTP_STATUS[error.type],
     headers: { [ERROR_TYPE_HEADER]: error.type, 'content-type': 'application/json', ...retryAfter },
     body: { message: error.message, code: error.code, context: { ...error.context } },
   };
 }
 
 /** Sends an API error on a fastify reply. */
-export function sendApiError(reply: FastifyReply, error: ApiError): FastifyReply {
+export function sendApiError(reply: FastifyReply, error: WireError): FastifyReply {
   const response = toErrorResponse(error);
   return reply.code(response.status).headers(response.headers).send(response.body);
 }

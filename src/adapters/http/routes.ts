@@ -1,18 +1,34 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Result } from 'neverthrow';
-import type { CreateStreamingSessionInput } from '../../application/validation/requests.js';
+import type {
+  CreateStreamingSessionInput,
+  DeleteStreamingSessionInput,
+  ListStreamingSessionsInput,
+  StartStreamingSessionInput,
+  StopStreamingSessionInput,
+} from '../../application/validation/requests.js';
 import type { ApiError, Caller } from '../../domain/index.js';
 import type { StreamingSessions } from '../../streaming-sessions.js';
 
 /** What the HTTP adapter needs of the control plane: the facade's operations, nothing of its lifecycle. */
-export type StreamingSessionsApi = Pick<StreamingSessions, 'createStreamingSession' | 'getStreamingSession'>;
+export type StreamingSessionsApi = Pick<
+  StreamingSessions,
+  | 'createStreamingSession'
+  | 'getStreamingSession'
+  | 'listStreamingSessions'
+  | 'startStreamingSession'
+  | 'stopStreamingSession'
+  | 'deleteStreamingSession'
+>;
 
 /** Every path of the API starts with the model's version (reference §1.1). */
 export const API_PREFIX = '/2020-08-01';
 
-/** A request after the wire work: labels URL-decoded, the JSON body parsed into an object. */
+/** A request after the wire work: labels and query URL-decoded, the JSON body parsed into an object. */
 export interface DecodedRequest {
   readonly labels: Readonly<Record<string, string>>;
+  /** Query parameters; a parameter given more than once is a list (which the handlers refuse). */
+  readonly query: Readonly<Record<string, string | readonly string[]>>;
   readonly body: Readonly<Record<string, unknown>>;
   readonly headers: IncomingHttpHeaders;
 }
@@ -79,15 +95,96 @@ const getStreamingSession: Operation = {
   },
 };
 
+/** The session labels of Stop, Start and Delete, with the client token header when one was sent. */
+function sessionTarget(request: DecodedRequest): {
+  studioId: string;
+  sessionId: string;
+  clientToken?: string;
+} {
+  const clientToken = clientTokenOf(request.headers);
+  return {
+    studioId: label(request, 'studioId'),
+    sessionId: label(request, 'sessionId'),
+    ...(clientToken === undefined ? {} : { clientToken }),
+  };
+}
+
+/** The query members of ListStreamingSessions; other parameters are ignored, as AWS services do. */
+const LIST_QUERY_MEMBERS = ['createdBy', 'nextToken', 'ownedBy', 'sessionIds'] as const;
+
+const listStreamingSessions: Operation = {
+  name: 'ListStreamingSessions',
+  method: 'GET',
+  url: `${API_PREFIX}/studios/:studioId/streaming-sessions`,
+  jsonBody: false,
+  boundMembers: ['studioId'],
+  async invoke(api, request, caller) {
+    const members = LIST_QUERY_MEMBERS.flatMap((name) => {
+      const value = request.query[name];
+      return value === undefined ? [] : [[name, value] as const];
+    });
+    // A repeated parameter arrives as a list, which the handler's schema refuses by name.
+    const input = {
+      ...Object.fromEntries(members),
+      studioId: label(request, 'studioId'),
+    } as unknown as ListStreamingSessionsInput;
+    const result = await api.listStreamingSessions(input, caller);
+    return result.map(({ sessions, nextToken }) => ({
+      sessions,
+      ...(nextToken === undefined ? {} : { nextToken }),
+    }));
+  },
+};
+
+const stopStreamingSession: Operation = {
+  name: 'StopStreamingSession',
+  method: 'POST',
+  url: `${API_PREFIX}/studios/:studioId/streaming-sessions/:sessionId/stop`,
+  jsonBody: true,
+  boundMembers: ['studioId', 'sessionId', 'clientToken'],
+  async invoke(api, request, caller) {
+    const input = { ...request.body, ...sessionTarget(request) } as unknown as StopStreamingSessionInput;
+    const result = await api.stopStreamingSession(input, caller);
+    return result.map((session) => ({ session }));
+  },
+};
+
+const startStreamingSession: Operation = {
+  name: 'StartStreamingSession',
+  method: 'POST',
+  url: `${API_PREFIX}/studios/:studioId/streaming-sessions/:sessionId/start`,
+  jsonBody: true,
+  boundMembers: ['studioId', 'sessionId', 'clientToken'],
+  async invoke(api, request, caller) {
+    const input = { ...request.body, ...sessionTarget(request) } as unknown as StartStreamingSessionInput;
+    const result = await api.startStreamingSession(input, caller);
+    return result.map((session) => ({ session }));
+  },
+};
+
+const deleteStreamingSession: Operation = {
+  name: 'DeleteStreamingSession',
+  method: 'DELETE',
+  url: `${API_PREFIX}/studios/:studioId/streaming-sessions/:sessionId`,
+  jsonBody: false,
+  boundMembers: ['studioId', 'sessionId', 'clientToken'],
+  async invoke(api, request, caller) {
+    const input: DeleteStreamingSessionInput = sessionTarget(request);
+    const result = await api.deleteStreamingSession(input, caller);
+    return result.map((session) => ({ session }));
+  },
+};
+
 /**
- * The operations this server answers (reference §1.2). The rest of the API slots in as entries of the
- * same shape once the facade has them:
- * - ListStreamingSessions: GET `…/streaming-sessions`, query createdBy, nextToken, ownedBy, sessionIds
- *   (one comma-separated string) → `{sessions, nextToken}`;
- * - StartStreamingSession: POST `…/streaming-sessions/:sessionId/start`, body `{backupId?}`, client token;
- * - StopStreamingSession: POST `…/streaming-sessions/:sessionId/stop`, body `{volumeRetentionMode?}`,
- *   client token;
- * - DeleteStreamingSession: DELETE `…/streaming-sessions/:sessionId`, no body, client token.
- * A route not in this table answers ResourceNotFoundException with code UNKNOWN_OPERATION.
+ * The six operations of the streaming-session API (reference §1.2). A method and path that is none of
+ * them answers UnknownOperationException (server.ts), a type no operation declares, so a client cannot
+ * mistake a route this server lacks for a resource that does not exist.
  */
-export const OPERATIONS: readonly Operation[] = [createStreamingSession, getStreamingSession];
+export const OPERATIONS: readonly Operation[] = [
+  createStreamingSession,
+  getStreamingSession,
+  listStreamingSessions,
+  startStreamingSession,
+  stopStreamingSession,
+  deleteStreamingSession,
+];

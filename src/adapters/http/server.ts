@@ -14,14 +14,20 @@ import { SystemClock } from '../system/clock.js';
 import { checkUnboundMembers, decodeJsonBody } from './body.js';
 import { collectBody, defaultDrain, discardBody } from './body-reader.js';
 import type { CredentialStore } from './credentials.js';
-import { classifyError, rawErrorResponse, REQUEST_ID_HEADER, sendApiError } from './errors.js';
+import {
+  classifyError,
+  rawErrorResponse,
+  REQUEST_ID_HEADER,
+  sendApiError,
+  type UnknownOperationError,
+} from './errors.js';
 import { OPERATIONS, type DecodedRequest, type Operation, type StreamingSessionsApi } from './routes.js';
 import { SigV4Verifier, type Authenticated, type SigV4Options } from './sigv4.js';
 import { TokenBucketThrottle, DEFAULT_THROTTLE, type ThrottleOptions } from './throttle.js';
 
 /** How the HTTP adapter is built: the control plane, who may call it, and the protective limits. */
 export interface HttpServerOptions {
-  /** The control plane the routes call (a `StreamingSessions`, or anything with its two operations). */
+  /** The control plane the routes call (a `StreamingSessions`, or anything with its six operations). */
   readonly sessions: StreamingSessionsApi;
   /** The SigV4 access keys and the principals they authenticate as. */
   readonly credentials: CredentialStore;
@@ -50,13 +56,31 @@ export const DEFAULT_BODY_LIMIT = 256 * 1024;
 const EMPTY = new Uint8Array(0);
 const MAX_ECHO = 256;
 
-function unknownOperation(request: FastifyRequest): ApiError {
+/** The methods a router may be asked for; a known path answers those it does not serve with a 405. */
+const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const;
+
+function requestTarget(request: FastifyRequest): Record<string, string> {
   const path = (request.raw.url ?? '').split('?')[0] ?? '';
+  return { method: request.method.slice(0, 16), path: path.slice(0, MAX_ECHO) };
+}
+
+function unknownOperation(request: FastifyRequest): UnknownOperationError {
   return {
-    type: 'ResourceNotFoundException',
-    code: 'UNKNOWN_OPERATION',
+    type: 'UnknownOperationException',
+    status: 404,
+    code: 'UnknownOperationException',
     message: 'No operation of this API matches the method and path.',
-    context: { method: request.method.slice(0, 16), path: path.slice(0, MAX_ECHO) },
+    context: { reason: 'UNKNOWN_OPERATION', ...requestTarget(request) },
+  };
+}
+
+function methodNotAllowed(request: FastifyRequest, allowed: readonly string[]): UnknownOperationError {
+  return {
+    type: 'UnknownOperationException',
+    status: 405,
+    code: 'UnknownOperationException',
+    message: `No operation of this API takes ${request.method.slice(0, 16)} on this path; it takes ${allowed.join(', ')}.`,
+    context: { reason: 'METHOD_NOT_ALLOWED', ...requestTarget(request), allowed: allowed.join(', ') },
   };
 }
 
@@ -129,6 +153,7 @@ function decode(
   return payload.andThen((members) =>
     checkUnboundMembers(members, operation.boundMembers).map(() => ({
       labels: request.params as Record<string, string>,
+      query: request.query as Record<string, string | string[]>,
       body: members,
       headers: request.headers,
     })),
@@ -190,10 +215,14 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   app.setNotFoundHandler((request, reply) => sendApiError(reply, unknownOperation(request)));
 
   const handle = (operation: Operation) => async (request: FastifyRequest, reply: FastifyReply) => {
-    // The router does not read a GET's body, so its signature could not be checked: refuse it plainly,
-    // after reading it (within the limits), as a server that stops reading stalls a client still sending.
+    // The router does not read a GET's body, so its signature could not be checked: refuse a body on an
+    // operation without one plainly, after reading it (within the limits), as a server that stops reading
+    // stalls a client still sending.
     if (!operation.jsonBody && declaresBody(request)) {
-      const drained = await discardBody(request.headers, request.raw, bodyLimits.limit + bodyLimits.drain);
+      // A DELETE's body has been read by the content-type parser already (waiting for more would hang).
+      const drained =
+        request.raw.readableEnded ||
+        (await discardBody(request.headers, request.raw, bodyLimits.limit + bodyLimits.drain));
       if (!drained) void reply.header('connection', 'close');
       return sendApiError(
         reply,
@@ -214,6 +243,17 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
 
   for (const operation of OPERATIONS) {
     app.route({ method: operation.method, url: operation.url, handler: handle(operation) });
+  }
+  // A path the API has, with a method none of its operations takes there: typed, before authentication.
+  const methodsByUrl = new Map<string, string[]>();
+  for (const { url, method } of OPERATIONS) methodsByUrl.set(url, [...(methodsByUrl.get(url) ?? []), method]);
+  for (const [url, allowed] of methodsByUrl) {
+    app.route({
+      method: HTTP_METHODS.filter((method) => !allowed.includes(method)),
+      url,
+      handler: (request, reply) =>
+        sendApiError(reply.header('allow', allowed.join(', ')), methodNotAllowed(request, allowed)),
+    });
   }
   return app;
 }
