@@ -9,9 +9,16 @@ import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateStreamingSessionCommand } from '@aws-sdk/client-nimble';
+import { CreateStreamingSessionCommand, waitUntilStreamingSessionReady } from '@aws-sdk/client-nimble';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIST, RENDER_PROFILE, STUDIO_ID, startTestServer, type TestServer } from './harness.js';
+import {
+  ARTIST,
+  ARTIST_PROFILE,
+  RENDER_PROFILE,
+  STUDIO_ID,
+  startTestServer,
+  type TestServer,
+} from './harness.js';
 
 const BUNDLED_MODEL = '/usr/lib/google-cloud-sdk/lib/third_party/botocore/data/nimble';
 
@@ -53,7 +60,8 @@ function aws(args: string[]): Promise<{ code: number; stdout: string; stderr: st
 describe.skipIf(env === undefined)('the AWS CLI', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer();
+    // Small pages, so the CLI's automatic pagination has several to follow.
+    server = await startTestServer({ config: { listPageSize: 2 } });
   });
   afterAll(() => server.close());
 
@@ -94,5 +102,104 @@ describe.skipIf(env === undefined)('the AWS CLI', () => {
     const result = await getSession('-KFlMxmWQ4mEYBWQ2o0Fcw');
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain('--session-id: expected one argument');
+  });
+
+  /** `aws nimble <command…> --studio-id … --session-id <id> [more]` against the test server. */
+  const nimble = (command: string[], sessionId: string, ...more: string[]) =>
+    aws([
+      'nimble',
+      ...command,
+      '--endpoint-url',
+      server.url,
+      '--region',
+      'us-west-2',
+      '--studio-id',
+      STUDIO_ID,
+      '--session-id',
+      sessionId,
+      ...more,
+    ]);
+  const stateText = ['--query', 'session.state', '--output', 'text'];
+
+  it('stops and deletes a session, waiting with streaming-session-stopped and streaming-session-deleted', async () => {
+    const client = server.client();
+    const { session } = await client.send(
+      new CreateStreamingSessionCommand({ studioId: STUDIO_ID, launchProfileId: ARTIST_PROFILE }),
+    );
+    const sessionId = session!.sessionId!;
+    await waitUntilStreamingSessionReady(
+      { client, maxWaitTime: 30, minDelay: 1, maxDelay: 1 },
+      { studioId: STUDIO_ID, sessionId },
+    );
+    // botocore sends `{}` as Stop's body and makes up a client token for Stop and Delete.
+    expect(await nimble(['stop-streaming-session'], sessionId, ...stateText)).toMatchObject({
+      code: 0,
+      stdout: 'STOP_IN_PROGRESS\n',
+    });
+    expect(await nimble(['wait', 'streaming-session-stopped'], sessionId)).toMatchObject({
+      code: 0,
+      stderr: '',
+    });
+    expect(await nimble(['get-streaming-session'], sessionId, ...stateText)).toMatchObject({
+      code: 0,
+      stdout: 'STOPPED\n',
+    });
+
+    expect(await nimble(['delete-streaming-session'], sessionId, ...stateText)).toMatchObject({
+      code: 0,
+      stdout: 'DELETE_IN_PROGRESS\n',
+    });
+    expect(await nimble(['wait', 'streaming-session-deleted'], sessionId)).toMatchObject({
+      code: 0,
+      stderr: '',
+    });
+    // Deleting it again answers 200 with the session, DELETED: a clean-up script may run twice.
+    expect(await nimble(['delete-streaming-session'], sessionId, ...stateText)).toMatchObject({
+      code: 0,
+      stdout: 'DELETED\n',
+    });
+  });
+
+  it('follows nextToken through every page of list-streaming-sessions', async () => {
+    const client = server.client();
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const { session } = await client.send(
+        new CreateStreamingSessionCommand({ studioId: STUDIO_ID, launchProfileId: RENDER_PROFILE }),
+      );
+      ids.push(session!.sessionId!);
+    }
+    const listed = await aws([
+      'nimble',
+      'list-streaming-sessions',
+      '--endpoint-url',
+      server.url,
+      '--region',
+      'us-west-2',
+      '--studio-id',
+      STUDIO_ID,
+      '--output',
+      'json',
+    ]);
+    expect(listed.code).toBe(0);
+    const { sessions } = JSON.parse(listed.stdout) as { sessions: { sessionId: string }[] };
+    const seen = sessions.map((s) => s.sessionId);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).toEqual(expect.arrayContaining(ids));
+  });
+
+  it('prints UnknownOperationException for an operation this server does not have', async () => {
+    const result = await aws([
+      'nimble',
+      'get-studio',
+      '--endpoint-url',
+      server.url,
+      '--region',
+      'us-west-2',
+      '--studio-id',
+      STUDIO_ID,
+    ]);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('(UnknownOperationException)');
   });
 });
