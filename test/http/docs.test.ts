@@ -16,7 +16,7 @@ afterAll(async () => {
   await server.close();
 });
 
-it('runs the SDK example of docs/http.md: create, wait until READY, a typed quota error', async () => {
+it('runs the SDK example of docs/http.md: create, wait until READY, a typed quota error, list', async () => {
   const example =
     /<!-- The block below is run by test\/http\/docs\.test\.ts[^>]*-->\s*```ts\n([\s\S]*?)\n```/.exec(
       doc,
@@ -32,6 +32,7 @@ it('runs the SDK example of docs/http.md: create, wait until READY, a typed quot
     expect(lines[0]).toBe('CREATE_IN_PROGRESS');
     expect(lines[1]).toBe('READY true');
     expect(lines[2]).toMatch(/^ServiceQuotaExceededException 402 \S+$/);
+    expect(lines.slice(3)).toEqual(['true READY']);
   } finally {
     log.mockRestore();
   }
