@@ -16,6 +16,7 @@ import {
   ARTIST,
   ARTIST_2,
   LP,
+  LP_STOPPABLE,
   OTHER_STUDIO_ID,
   OUTSIDER,
   PIPELINE,
@@ -106,6 +107,59 @@ export function describeListStreamingSessions(adapter: string, factory: ListServ
         ),
       );
       expect(page.sessions[0]).toEqual(got);
+    });
+
+    it('lists STOPPED and DELETED sessions too, until a DELETED one is purged', async () => {
+      const service = await factory({});
+      const input = { studioId: STUDIO_ID, launchProfileId: LP_STOPPABLE };
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        service.clock.advance(1_000);
+        ids.push(sessionOf(await service.sessions.createStreamingSession(input, ARTIST)).sessionId);
+      }
+      await service.worker.runDue();
+      const [stopped, deleted, ready] = ids.map((sessionId) => ({ studioId: STUDIO_ID, sessionId }));
+      sessionOf(await service.sessions.stopStreamingSession(stopped!, ARTIST));
+      sessionOf(await service.sessions.deleteStreamingSession(deleted!, ARTIST));
+      await service.worker.runDue();
+      const states = async () =>
+        pageOf(await service.sessions.listStreamingSessions({ studioId: STUDIO_ID }, ARTIST)).sessions.map(
+          (s) => [s.sessionId, s.state],
+        );
+      expect(await states()).toEqual([
+        [stopped!.sessionId, 'STOPPED'],
+        [deleted!.sessionId, 'DELETED'],
+        [ready!.sessionId, 'READY'],
+      ]);
+      // The purge of a DELETED view is due after the retention (24 h by default).
+      service.clock.advance(24 * 60 * 60 * 1000 + 1_000);
+      await service.worker.runDue();
+      expect((await states()).map(([id]) => id)).not.toContain(deleted!.sessionId);
+    });
+
+    it('resumes after a position whose session has been purged meanwhile', async () => {
+      const service = await factory({ listPageSize: 2 });
+      const created: StreamingSessionView[] = [];
+      for (let i = 0; i < 5; i++) created.push(await create(service, ARTIST));
+      await service.worker.runDue();
+      const first = pageOf(await service.sessions.listStreamingSessions({ studioId: STUDIO_ID }, ARTIST));
+      expect(ids(first.sessions)).toEqual(ids(created.slice(0, 2)));
+      // The page's last session goes away entirely before the next page is read.
+      const gone = { studioId: STUDIO_ID, sessionId: created[1]!.sessionId };
+      sessionOf(await service.sessions.deleteStreamingSession(gone, ARTIST));
+      await service.worker.runDue();
+      service.clock.advance(24 * 60 * 60 * 1000 + 1_000);
+      await service.worker.runDue();
+      expect((await service.sessions.getStreamingSession(gone, ARTIST)).isErr()).toBe(true);
+      const rest = await listAll(service, { studioId: STUDIO_ID }, ARTIST);
+      const second = pageOf(
+        await service.sessions.listStreamingSessions(
+          { studioId: STUDIO_ID, nextToken: first.nextToken! },
+          ARTIST,
+        ),
+      );
+      expect(ids(second.sessions)).toEqual(ids(created.slice(2, 4)));
+      expect(rest.sessions.map((s) => s.sessionId)).not.toContain(gone.sessionId);
     });
 
     it('filters by createdBy, ownedBy and sessionIds, exactly', async () => {
