@@ -176,7 +176,7 @@ export type { CreateDecision } from './domain/index.js';
 export { decideCreateStreamingSession } from './domain/index.js';
 
 // The embedding entry point.
-export type { StreamingSessionsOptions } from './streaming-sessions.js';
+export type { Readiness, StreamingSessionsOptions } from './streaming-sessions.js';
 export { StreamingSessions, createStreamingSessions } from './streaming-sessions.js';
 
 // The application: ports, settings, handlers and inputs.
@@ -290,7 +290,7 @@ export { requestFingerprint, canonicalJson } from './application/fingerprint.js'
 export { sessionStreamId, ledgerStreamId } from './application/streams.js';
 
 // Adapters: in-memory storage and catalog, the simulated provisioner, the system clock and ids.
-export type { StorageAdapter } from './adapters/inversify/storage.js';
+export type { PoolUsage, StorageAdapter } from './adapters/inversify/storage.js';
 export { coreModule, environmentModule } from './adapters/inversify/core-module.js';
 export { inMemoryStorage } from './adapters/in-memory/module.js';
 export { InMemoryDatabase } from './adapters/in-memory/database.js';

@@ -30,11 +30,18 @@ import type {
 import { InMemoryCatalog } from './adapters/in-memory/catalog.js';
 import { inMemoryStorage } from './adapters/in-memory/module.js';
 import { coreModule, environmentModule } from './adapters/inversify/core-module.js';
-import type { StorageAdapter } from './adapters/inversify/storage.js';
+import type { PoolUsage, StorageAdapter } from './adapters/inversify/storage.js';
+import { TOKENS } from './application/tokens.js';
 import { SimulatedProvisioner } from './adapters/provisioner/simulated.js';
 import { RandomIdGenerator, SystemClock } from './adapters/system/clock.js';
 import { consoleLogger } from './adapters/system/logger.js';
-import type { ApiError, Caller, StreamingSessionView } from './domain/index.js';
+import type { ApiError, Caller, StreamingSessionStateName, StreamingSessionView } from './domain/index.js';
+
+/** What `StreamingSessions.readiness` found: `'ok'`, or why a check failed. */
+export interface Readiness {
+  readonly ready: boolean;
+  readonly checks: { readonly storage: string; readonly worker: string };
+}
 
 /** How to assemble the control plane; everything but the catalog has an embedded default. */
 export interface StreamingSessionsOptions {
@@ -151,6 +158,29 @@ export class StreamingSessions {
   /** The job worker's counters: due, scheduled and held jobs, steps running, succeeded and failed. */
   jobStats(): Promise<JobWorkerStats> {
     return this.#worker.stats();
+  }
+
+  /**
+   * Whether this instance can serve: storage reachable (and, for PostgreSQL, its schema at the version
+   * this code needs) and the job worker running. Each failed check says why; nothing throws.
+   */
+  async readiness(): Promise<Readiness> {
+    const storage = await (this.storage.check?.() ?? Promise.resolve()).then(
+      () => 'ok',
+      (error: unknown) => (error instanceof Error ? error.message : String(error)),
+    );
+    const worker = this.#worker.isRunning ? 'ok' : 'stopped';
+    return { ready: storage === 'ok' && worker === 'ok', checks: { storage, worker } };
+  }
+
+  /** How many sessions are in each state, from the sessions view (one pass over it: not per request). */
+  sessionCountsByState(): Promise<Readonly<Partial<Record<StreamingSessionStateName, number>>>> {
+    return this.container.get(TOKENS.SessionViews).countByState();
+  }
+
+  /** The storage's connection pool usage, when it has a pool (PostgreSQL). */
+  storagePoolUsage(): PoolUsage | undefined {
+    return this.storage.poolUsage?.();
   }
 
   /** Stops the worker and releases the storage adapter's own connections. */

@@ -196,6 +196,7 @@ describe('client tokens on CreateStreamingSession (reference §7)', () => {
         hidden.has(sessionId) ? Promise.resolve(undefined) : views.get(studioId, sessionId),
       list: (studioId, query) => views.list(studioId, query),
       countInProgress: () => views.countInProgress(),
+      countByState: () => views.countByState(),
     });
     const service = await testService({
       storage: wrappedStorage(new InMemoryDatabase(), { views: lagging }),

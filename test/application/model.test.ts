@@ -207,6 +207,7 @@ function scheduled(s: fc.Scheduler) {
       get: later('views.get', (studioId: string, sessionId: string) => views.get(studioId, sessionId)),
       list: (studioId, query) => views.list(studioId, query),
       countInProgress: () => views.countInProgress(),
+      countByState: () => views.countByState(),
     }),
   };
 }

@@ -3,6 +3,7 @@ import type {
   SessionViewRow,
   SessionViews,
 } from '../../application/ports/session-views.js';
+import type { StreamingSessionStateName } from '../../domain/index.js';
 import type { InMemoryDatabase } from './database.js';
 
 function compare(a: SessionViewRow, b: SessionViewRow): number {
@@ -43,5 +44,13 @@ export class InMemorySessionViews implements SessionViews {
       for (const row of studio.values()) if (row.session.state === 'CREATE_IN_PROGRESS') count++;
     }
     return Promise.resolve(count);
+  }
+
+  countByState(): Promise<Partial<Record<StreamingSessionStateName, number>>> {
+    const counts: Partial<Record<StreamingSessionStateName, number>> = {};
+    for (const studio of this.db.views.values()) {
+      for (const row of studio.values()) counts[row.session.state] = (counts[row.session.state] ?? 0) + 1;
+    }
+    return Promise.resolve(counts);
   }
 }

@@ -1,6 +1,6 @@
 import { ContainerModule } from 'inversify';
 import { TOKENS } from '../../application/tokens.js';
-import type { StorageAdapter } from '../inversify/storage.js';
+import type { PoolUsage, StorageAdapter } from '../inversify/storage.js';
 import { PostgresDatabase, type PostgresConnectionOptions } from './database.js';
 import { PostgresEventStore } from './event-store.js';
 import { assertSchemaCurrent, migrate } from './migrate.js';
@@ -21,6 +21,9 @@ export interface PostgresStorageAdapter extends StorageAdapter {
   readonly database: PostgresDatabase;
   /** Checks that the schema is current (or migrates it, with `migrate: true`). */
   open(): Promise<void>;
+  /** Rejects while the database is unreachable or its schema is not at the version this code needs. */
+  check(): Promise<void>;
+  poolUsage(): PoolUsage;
 }
 
 /**
@@ -46,5 +49,11 @@ export function postgresStorage(options: PostgresStorageOptions): PostgresStorag
       else await assertSchemaCurrent(database.pool, database.schema);
     },
     close: () => database.close(),
+    check: () => assertSchemaCurrent(database.pool, database.schema),
+    poolUsage: () => ({
+      total: database.pool.totalCount,
+      idle: database.pool.idleCount,
+      waiting: database.pool.waitingCount,
+    }),
   };
 }

@@ -3,7 +3,7 @@ import type {
   SessionViewRow,
   SessionViews,
 } from '../../application/ports/session-views.js';
-import type { ExistingSession } from '../../domain/index.js';
+import type { ExistingSession, StreamingSessionStateName } from '../../domain/index.js';
 import { decodeJson, encodeText } from './codec.js';
 import type { PostgresDatabase } from './database.js';
 
@@ -71,5 +71,14 @@ export class PostgresSessionViews implements SessionViews {
       [],
     );
     return Number(rows[0]?.count ?? 0);
+  }
+
+  async countByState(): Promise<Partial<Record<StreamingSessionStateName, number>>> {
+    const { rows } = await this.db.query<{ state: StreamingSessionStateName; count: string }>(
+      'view-count-by-state',
+      `select state, count(*) as count from ${this.db.s}.session_views group by state`,
+      [],
+    );
+    return Object.fromEntries(rows.map((row) => [row.state, Number(row.count)]));
   }
 }

@@ -64,6 +64,11 @@ export class JobWorker {
     this.#loop = this.loop(this.#abort.signal);
   }
 
+  /** Whether the worker is claiming and running jobs (started and not stopped). */
+  get isRunning(): boolean {
+    return this.#loop !== undefined && !this.#abort.signal.aborted;
+  }
+
   /** Stops claiming and waits for the steps in flight. Jobs not yet done stay scheduled for any worker. */
   async stop(): Promise<void> {
     this.#abort.abort();

@@ -1,4 +1,4 @@
-import type { ExistingSession } from '../../domain/index.js';
+import type { ExistingSession, StreamingSessionStateName } from '../../domain/index.js';
 
 /** A session as the view stores it, with the stream version it reflects. */
 export interface SessionViewRow {
@@ -31,4 +31,10 @@ export interface SessionViews {
 
   /** Sessions still in CREATE_IN_PROGRESS, for diagnostics and recovery checks. */
   countInProgress(): Promise<number>;
+
+  /**
+   * How many sessions the view holds in each state (states without sessions may be left out), for
+   * operators' metrics. Costs one pass over the view: callers should not run it per request.
+   */
+  countByState(): Promise<Readonly<Partial<Record<StreamingSessionStateName, number>>>>;
 }

@@ -104,6 +104,11 @@ export function testViewsContract({ subject, commitOk }: ContractContext): void 
         await seed();
         expect(await views().countInProgress()).toBe(4);
       });
+
+      it('counts the sessions in each state across studios', async () => {
+        await seed();
+        expect(await views().countByState()).toEqual({ CREATE_IN_PROGRESS: 4, READY: 1 });
+      });
     });
   });
 }
