@@ -1,11 +1,11 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { err, ok, type Result } from 'neverthrow';
 import type { Clock } from '../../application/ports/clock.js';
 import { accessDenied, NIMBLE_REGIONS, type AccessDeniedException, type Caller } from '../../domain/index.js';
 import type { ApiCredential, CredentialStore } from './credentials.js';
+import { canonicalRequest, headerValue } from './sigv4-canonical.js';
+import { deriveSigningKey, SigningKeyCache, type SigningScope } from './sigv4-keys.js';
 import { parseAuthorization, parseAmzDate, type ParsedAuthorization } from './sigv4-parse.js';
 
 /** The regions the service ran in (reference §1.1): the default set of acceptable signing regions. */
@@ -38,75 +38,24 @@ export interface ReceivedRequest {
   readonly body: Uint8Array;
 }
 
-/** node:crypto's SHA-256 in the shape the smithy signer takes (what @smithy/hash-node provides). */
-class NodeSha256 {
-  #hash: ReturnType<typeof createHash> | ReturnType<typeof createHmac>;
-  constructor(private readonly secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.#hash = this.fresh();
-  }
-  private fresh(): ReturnType<typeof createHash> | ReturnType<typeof createHmac> {
-    if (this.secret === undefined) return createHash('sha256');
-    const key = typeof this.secret === 'string' ? this.secret : toBuffer(this.secret);
-    return createHmac('sha256', key);
-  }
-  update(chunk: Uint8Array): void {
-    this.#hash.update(chunk);
-  }
-  digest(): Promise<Uint8Array> {
-    return Promise.resolve(this.#hash.digest());
-  }
-  reset(): void {
-    this.#hash = this.fresh();
-  }
-}
-
-function toBuffer(data: ArrayBuffer | ArrayBufferView): Buffer {
-  return ArrayBuffer.isView(data)
-    ? Buffer.from(data.buffer, data.byteOffset, data.byteLength)
-    : Buffer.from(data);
-}
-
 const denied = (code: string, message: string, context: Record<string, string> = {}) =>
   err(accessDenied(code, message, context));
-
-/** The query string as the signer wants it: decoded names to decoded values (repeats as lists). */
-function parseQuery(query: string): Record<string, string | string[]> | undefined {
-  const bag: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
-  try {
-    for (const part of query.split('&')) {
-      if (part === '') continue;
-      const eq = part.indexOf('=');
-      const name = decodeURIComponent(eq < 0 ? part : part.slice(0, eq));
-      const value = eq < 0 ? '' : decodeURIComponent(part.slice(eq + 1));
-      const previous = bag[name];
-      bag[name] =
-        previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous]), value];
-    }
-  } catch {
-    return undefined;
-  }
-  return bag;
-}
-
-/** A header's value; own properties only, so a signed-header name like `__proto__` finds nothing. */
-function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
-  if (!Object.hasOwn(headers, name)) return undefined;
-  const value = headers[name];
-  return Array.isArray(value) ? value.join(',') : value;
-}
 
 /** Client-supplied text echoed in an error, cut to a length that cannot bloat the response. */
 const echo = (text: string): string => text.slice(0, 256);
 
 /**
  * Verifies AWS Signature Version 4 (header form) the way AWS does: it recomputes the signature over the
- * request as received, with the stored secret, using the same signer the SDK signs with (smithy's
- * SignatureV4), and compares in constant time. The path is taken raw from the request line, because the
- * SDK and botocore sign the percent-encoded path (`us-west-2%3Astid-…`) and the router decodes it.
+ * request as received, with the stored secret, on node:crypto, and compares in constant time. The
+ * canonical request is the one the SDK's own signer (smithy's SignatureV4) builds; the signing key is
+ * derived once per (access key, day, region, service) and kept in a bounded cache. The path is taken raw
+ * from the request line, because the SDK and botocore sign the percent-encoded path
+ * (`us-west-2%3Astid-…`) and the router decodes it.
  */
 export class SigV4Verifier {
   readonly #maxSkewMs: number;
   readonly #regions: ReadonlySet<string> | '*';
+  readonly #signingKeys = new SigningKeyCache();
 
   constructor(private readonly options: SigV4Options) {
     this.#maxSkewMs = options.maxClockSkewMs ?? 15 * 60 * 1000;
@@ -138,8 +87,11 @@ export class SigV4Verifier {
     if (claimedHash !== undefined && claimedHash !== payloadHash) {
       return denied('PAYLOAD_HASH_MISMATCH', 'X-Amz-Content-Sha256 is not the SHA-256 of the request body.');
     }
-    const expected = await this.signatureOf(request, auth, credential.secretAccessKey, checked.value);
-    if (expected === undefined || !sameHex(expected, auth.signature)) {
+    const matches = this.signatureMatches(request, auth, credential.secretAccessKey, {
+      amzDate: checked.value,
+      payloadHash,
+    });
+    if (!matches) {
       return denied(
         'SIGNATURE_DOES_NOT_MATCH',
         'The request signature does not match the one computed with the secret of the access key. ' +
@@ -194,11 +146,14 @@ export class SigV4Verifier {
     return ok(undefined);
   }
 
-  /** Date, scope and signed-header rules, checked before the secret is looked up. Returns the date. */
+  /**
+   * Date, scope and signed-header rules, checked before the secret is looked up. Returns X-Amz-Date, which
+   * is then known to be a real instant written `YYYYMMDDTHHMMSSZ`.
+   */
   private checkEnvelope(
     request: ReceivedRequest,
     auth: ParsedAuthorization,
-  ): Result<Date, AccessDeniedException> {
+  ): Result<string, AccessDeniedException> {
     const amzDate = headerValue(request.headers, 'x-amz-date');
     const date = amzDate === undefined ? undefined : parseAmzDate(amzDate);
     if (amzDate === undefined || date === undefined) {
@@ -244,38 +199,48 @@ export class SigV4Verifier {
         { header: echo(unsigned ?? absent ?? '') },
       );
     }
-    return ok(date);
+    return ok(amzDate);
   }
 
-  /** The signature the client should have sent, or undefined when the query string cannot be decoded. */
-  private async signatureOf(
+  /**
+   * Whether the client's signature is the one computed with the secret. A signing key enters the cache only
+   * once a signature made with it matched, so requests from whoever lacks the secret never displace one.
+   */
+  private signatureMatches(
     request: ReceivedRequest,
     auth: ParsedAuthorization,
     secretAccessKey: string,
-    signingDate: Date,
-  ): Promise<string | undefined> {
-    const q = request.url.indexOf('?');
-    const path = q < 0 ? request.url : request.url.slice(0, q);
-    const query = parseQuery(q < 0 ? '' : request.url.slice(q + 1));
-    if (query === undefined) return undefined;
-    const headers = Object.create(null) as Record<string, string>;
-    for (const name of auth.signedHeaders) headers[name] = headerValue(request.headers, name) ?? '';
-    const signer = new SignatureV4({
-      credentials: { accessKeyId: auth.accessKeyId, secretAccessKey },
+    signed: { readonly amzDate: string; readonly payloadHash: string },
+  ): boolean {
+    const canonical = canonicalRequest({
+      method: request.method,
+      url: request.url,
+      headers: request.headers,
+      signedHeaders: auth.signedHeaders,
+      ...signed,
+    });
+    if (canonical === undefined) return false;
+    const scope: SigningScope = {
+      accessKeyId: auth.accessKeyId,
+      date: auth.date,
       region: auth.region,
       service: SIGNING_SERVICE,
-      sha256: NodeSha256,
-      uriEscapePath: true,
-      // The client's own x-amz-content-sha256 (checked against the body above) is signed if it sent one;
-      // the verifier must not add one it did not send.
-      applyChecksum: false,
-    });
-    const signed = await signer.sign(
-      new HttpRequest({ method: request.method, path, query, headers, body: request.body }),
-      { signingDate, signableHeaders: new Set(auth.signedHeaders) },
-    );
-    const header = signed.headers.authorization ?? '';
-    return /Signature=([0-9a-f]{64})$/.exec(header)?.[1];
+    };
+    const stringToSign = [
+      'AWS4-HMAC-SHA256',
+      signed.amzDate,
+      `${auth.date}/${auth.region}/${SIGNING_SERVICE}/aws4_request`,
+      createHash('sha256').update(canonical, 'utf8').digest('hex'),
+    ].join('\n');
+    const cached = this.#signingKeys.get(scope, secretAccessKey);
+    const key = cached ?? deriveSigningKey(secretAccessKey, scope);
+    const expected = createHmac('sha256', key).update(stringToSign, 'utf8').digest();
+    // The parser lets through only 64 hex digits, so both sides are 32 bytes; checked all the same,
+    // because timingSafeEqual throws on a length mismatch.
+    const claimed = Buffer.from(auth.signature, 'hex');
+    const matches = claimed.length === expected.length && timingSafeEqual(expected, claimed);
+    if (matches && cached === undefined) this.#signingKeys.set(scope, secretAccessKey, key);
+    return matches;
   }
 }
 
@@ -283,10 +248,4 @@ export class SigV4Verifier {
 function sameSecret(a: string, b: string): boolean {
   const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
   return timingSafeEqual(digest(a), digest(b));
-}
-
-function sameHex(a: string, b: string): boolean {
-  const left = Buffer.from(a, 'hex');
-  const right = Buffer.from(b, 'hex');
-  return left.length === 32 && right.length === 32 && timingSafeEqual(left, right);
 }
