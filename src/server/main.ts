@@ -49,6 +49,8 @@ function banner(server: RunningServer, options: ServerOptions): string {
     `Nimble streaming-session API listening on ${url}`,
     `  storage: ${server.storageDescription}; seed: ${options.seedFile}`,
     `  provisioner: simulated, instances boot in ${options.provisionerLatencyMs} ms`,
+    `  health: ${server.probes.health}  readiness: ${server.probes.ready}`,
+    `  metrics: ${server.probes.metrics ?? 'off (--metrics on to serve them)'}`,
   ];
   const e = exampleOf(server.seed);
   if (e !== undefined) {

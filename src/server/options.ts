@@ -24,6 +24,8 @@ export interface ServerOptions {
   readonly logLevel: string;
   /** The 12-digit account id in ARNs; when absent, the seed's `accountId`, else `000000000000`. */
   readonly accountId?: string;
+  /** Whether `GET /metrics` is served (Prometheus text, unauthenticated). */
+  readonly metrics: boolean;
 }
 
 /** The bundled demo seed. `../../seeds` is the package root from both src/server and dist/server. */
@@ -59,6 +61,7 @@ const FLAGS = {
     env: 'ACCOUNT_ID',
     help: "12-digit account id in ARNs (default: the seed's accountId, else 000000000000)",
   },
+  metrics: { env: 'METRICS', help: 'on|off: serve Prometheus metrics at GET /metrics (default on)' },
 } as const;
 
 type Flag = keyof typeof FLAGS;
@@ -137,6 +140,8 @@ export function parseServerOptions(
       const logLevel = get('log-level') ?? 'info';
       if (!LOG_LEVELS.includes(logLevel)) return err(`log-level must be one of ${LOG_LEVELS.join(', ')}.`);
       if (ratePerSecond > 0 && burst < 1) return err('throttle-burst must be at least 1.');
+      const metrics = get('metrics') ?? 'on';
+      if (metrics !== 'on' && metrics !== 'off') return err(`metrics must be on or off, not "${metrics}".`);
       const databaseUrl = get('database-url');
       const accountId = get('account-id');
       if (accountId !== undefined && !/^[0-9]{12}$/.test(accountId)) {
@@ -153,6 +158,7 @@ export function parseServerOptions(
         bodyLimit,
         logLevel,
         ...(accountId === undefined ? {} : { accountId }),
+        metrics: metrics === 'on',
       });
     },
   );

@@ -4,6 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../application/ports/logger.js';
 import { parseSeed, type Seed } from '../application/seed.js';
 import { credentialStoreFromSeed } from '../adapters/http/credentials.js';
+import { ServiceMetrics } from '../adapters/http/metrics.js';
+import { OPERABILITY_PATHS } from '../adapters/http/operability.js';
 import { createHttpServer } from '../adapters/http/server.js';
 import { SimulatedProvisioner } from '../adapters/provisioner/simulated.js';
 import { SystemClock } from '../adapters/system/clock.js';
@@ -16,6 +18,8 @@ import { openStorage } from './storage.js';
 export interface RunningServer {
   /** `http://host:port`, with a loopback address when listening on every interface. */
   readonly url: string;
+  /** Where load balancers and Prometheus look: `/health`, `/ready`, and `/metrics` unless turned off. */
+  readonly probes: { readonly health: string; readonly ready: string; readonly metrics?: string };
   readonly seed: Seed;
   readonly storageDescription: string;
   readonly app: FastifyInstance;
@@ -88,14 +92,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const log = forwardingLogger();
   let sessions: StreamingSessions | undefined;
   try {
-    sessions = await createStreamingSessions({
+    const running = (sessions = await createStreamingSessions({
       catalog: seed,
       storage,
       clock,
       ...(accountId === undefined ? {} : { config: { arn: { account: accountId } } }),
       logger: log.logger,
       provisioner: new SimulatedProvisioner(clock, { bootTimeMs: options.provisionerLatencyMs }),
-    });
+    }));
     const app = createHttpServer({
       sessions,
       credentials: credentialStoreFromSeed(seed.credentials),
@@ -103,14 +107,23 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       throttle: options.throttle,
       bodyLimit: options.bodyLimit,
       logger: { level: options.logLevel },
+      operability: {
+        readiness: () => running.readiness(),
+        ...(options.metrics ? { metrics: new ServiceMetrics(running) } : {}),
+      },
     });
     // Job failures are reported with the requests' log lines, at the level the operator chose.
     log.to(app.log);
     await app.listen({ port: options.port, host: options.host });
-    const running = sessions;
     let closing: Promise<void> | undefined;
+    const url = displayUrl(app, options.host);
     return {
-      url: displayUrl(app, options.host),
+      url,
+      probes: {
+        health: `${url}${OPERABILITY_PATHS.health}`,
+        ready: `${url}${OPERABILITY_PATHS.ready}`,
+        ...(options.metrics ? { metrics: `${url}${OPERABILITY_PATHS.metrics}` } : {}),
+      },
       seed,
       storageDescription: description,
       app,

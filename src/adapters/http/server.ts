@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import type { Clock } from '../../application/ports/clock.js';
 import { err, ok, type Result } from 'neverthrow';
 import {
@@ -16,11 +21,13 @@ import { collectBody, defaultDrain, discardBody } from './body-reader.js';
 import type { CredentialStore } from './credentials.js';
 import {
   classifyError,
+  ERROR_TYPE_HEADER,
   rawErrorResponse,
   REQUEST_ID_HEADER,
   sendApiError,
   type UnknownOperationError,
 } from './errors.js';
+import { registerOperabilityRoutes, type OperabilityOptions } from './operability.js';
 import { OPERATIONS, type DecodedRequest, type Operation, type StreamingSessionsApi } from './routes.js';
 import { SigV4Verifier, type Authenticated, type SigV4Options } from './sigv4.js';
 import { TokenBucketThrottle, DEFAULT_THROTTLE, type ThrottleOptions } from './throttle.js';
@@ -44,8 +51,14 @@ export interface HttpServerOptions {
    * than a reset; further beyond, the connection is cut. Default: four times `bodyLimit`, at least 1 MiB.
    */
   readonly bodyDrain?: number;
-  /** fastify's (pino) logger settings. Default: no logging. */
-  readonly logger?: boolean | { readonly level: string };
+  /**
+   * fastify's (pino) logger settings, and where its JSON lines go (default standard output). Default: no
+   * logging. Each request is logged once, when answered, with the `requestId` its response carries in
+   * `x-amzn-requestid`.
+   */
+  readonly logger?: boolean | { readonly level: string; readonly stream?: { write(line: string): unknown } };
+  /** `GET /health`, `/ready` and `/metrics`, outside the API's paths. Default: `/health` and `/ready` only. */
+  readonly operability?: OperabilityOptions;
   /** New request ids. Default: random UUIDs. */
   readonly requestId?: () => string;
 }
@@ -55,6 +68,15 @@ export const DEFAULT_BODY_LIMIT = 256 * 1024;
 
 const EMPTY = new Uint8Array(0);
 const MAX_ECHO = 256;
+
+/** The operation label of a request that matched none of the API's operations. */
+const UNKNOWN_OPERATION = 'UnknownOperation';
+
+/** What a route's config says about it: the operation it serves, or that it is a probe. */
+interface RouteLabels {
+  readonly operation?: string;
+  readonly probe?: boolean;
+}
 
 /** The methods a router may be asked for; a known path answers those it does not serve with a 405. */
 const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const;
@@ -177,6 +199,8 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   const bodyLimits = { limit: bodyLimit, drain: options.bodyDrain ?? defaultDrain(bodyLimit) };
   const app = Fastify({
     logger: options.logger ?? false,
+    // One line per request, written when it is answered (onResponse below), keyed like the error bodies.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     bodyLimit,
     genReqId: () => nextId(),
     requestIdHeader: false,
@@ -206,6 +230,27 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     done();
   });
 
+  const metrics = options.operability?.metrics;
+  app.addHook('onResponse', (request, reply, done) => {
+    const labels = request.routeOptions.config as RouteLabels;
+    const operation = labels.operation ?? UNKNOWN_OPERATION;
+    const header = reply.getHeader(ERROR_TYPE_HEADER);
+    const errorType = typeof header === 'string' ? header : undefined;
+    if (labels.probe !== true) metrics?.observeRequest(operation, errorType, reply.elapsedTime / 1000);
+    const line = {
+      method: request.method.slice(0, 16),
+      path: requestTarget(request).path,
+      operation,
+      statusCode: reply.statusCode,
+      ...(errorType === undefined ? {} : { errorType }),
+      durationMs: Math.round(reply.elapsedTime * 10) / 10,
+    };
+    // Load-balancer probes every few seconds would drown the requests that matter.
+    if (labels.probe === true) request.log.debug(line, 'request completed');
+    else request.log.info(line, 'request completed');
+    done();
+  });
+
   app.setErrorHandler((error, request, reply) => {
     const classified = classifyError(error, request.id);
     if (classified.internal) request.log.error({ err: error }, 'request failed');
@@ -231,18 +276,29 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     }
     const body = request.body instanceof Uint8Array ? request.body : EMPTY;
     const admitted = await admit(verifier, throttle, request, body);
-    if (admitted.isErr()) return sendApiError(reply, admitted.error);
+    if (admitted.isErr()) {
+      if (admitted.error.type === 'ThrottlingException') metrics?.throttled(operation.name);
+      return sendApiError(reply, admitted.error);
+    }
     const decoded = decode(operation, request, body).andThen((input) =>
       checkStudioRegion(input, admitted.value.region).map(() => input),
     );
     if (decoded.isErr()) return sendApiError(reply, decoded.error);
     const result = await operation.invoke(options.sessions, decoded.value, admitted.value.caller);
-    if (result.isErr()) return sendApiError(reply, result.error);
+    if (result.isErr()) {
+      if (result.error.type === 'ServiceQuotaExceededException') metrics?.quotaRefused(result.error.code);
+      return sendApiError(reply, result.error);
+    }
     return reply.code(200).send(result.value);
   };
 
   for (const operation of OPERATIONS) {
-    app.route({ method: operation.method, url: operation.url, handler: handle(operation) });
+    app.route({
+      method: operation.method,
+      url: operation.url,
+      config: { operation: operation.name } satisfies RouteLabels,
+      handler: handle(operation),
+    });
   }
   // A path the API has, with a method none of its operations takes there: typed, before authentication.
   const methodsByUrl = new Map<string, string[]>();
@@ -251,9 +307,11 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     app.route({
       method: HTTP_METHODS.filter((method) => !allowed.includes(method)),
       url,
+      config: { operation: UNKNOWN_OPERATION } satisfies RouteLabels,
       handler: (request, reply) =>
         sendApiError(reply.header('allow', allowed.join(', ')), methodNotAllowed(request, allowed)),
     });
   }
+  registerOperabilityRoutes(app, options.operability ?? {});
   return app;
 }
