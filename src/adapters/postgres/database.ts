@@ -82,6 +82,12 @@ export class PostgresDatabase {
     } else {
       throw new Error('The PostgreSQL adapter needs a pool or a connection string.');
     }
+    // A connection that drops while checked out (mid-query, when the database goes away) emits 'error'
+    // on its client, which the pool only listens to while the client is idle: unheard, it would crash the
+    // process. The query that was running rejects anyway, and a released broken client is discarded.
+    this.pool.on('connect', (client) => {
+      client.on('error', () => undefined);
+    });
     this.#channel = `nss_${this.schema}`.slice(0, 63);
     this.#notifyIntervalMs = options.notifyIntervalMs ?? 10;
   }
