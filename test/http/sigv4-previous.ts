@@ -1,8 +1,8 @@
 /**
  * The verifier as it was before verification moved onto node:crypto with a signing-key cache: the same
  * checks, with the signature recomputed by smithy's SignatureV4 (the signer the SDK itself uses). Kept as
- * the reference the native verifier is compared with (test/http/sigv4-native.test.ts). Not used by the
- * server.
+ * the reference the native verifier is compared with (test/http/sigv4-native.test.ts) and as the "before"
+ * of bench/sigv4.ts. Not used by the server.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
