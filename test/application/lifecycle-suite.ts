@@ -242,6 +242,25 @@ export function lifecycleSuite(name: string, service: ServiceFactory): void {
       expect(await get(s, id)).toMatchObject({ state: 'DELETED', updatedBy: SYSTEM_PRINCIPAL_ID });
     });
 
+    it('waits for the deadline itself when an automatic step is claimed early (a clock ahead elsewhere)', async () => {
+      const s = await service();
+      const id = await ready(s);
+      const { stopAt } = await get(s, id);
+      // Another process, its clock a minute ahead, scheduled the automatic stop for what it saw as now.
+      await s.sessions.container
+        .get(TOKENS.EventStore)
+        .commit(
+          {
+            appends: [],
+            schedule: [{ studioId: STUDIO_ID, sessionId: id, kind: 'auto-stop', dueAt: s.clock.now() }],
+          },
+          s.clock.now(),
+        );
+      expect(await s.worker.runDue()).toBe(1);
+      expect((await get(s, id)).state).toBe('READY');
+      expect(await s.sessions.container.get(TOKENS.JobQueue).nextDueAt()).toBe(Date.parse(stopAt!));
+    });
+
     it('terminates a session that may not stop at exactly 690 minutes', async () => {
       const s = await service();
       const id = await ready(s, terminating);

@@ -213,9 +213,31 @@ export class DeleteStep extends SessionStep {
   }
 }
 
+/**
+ * A step that acts once a deadline has passed: when the session is still in a state the deadline applies
+ * to, it runs its command; when it was claimed early (another process's clock runs ahead) it reschedules
+ * itself for the deadline; otherwise the deadline no longer applies, and the job is done.
+ */
+abstract class DeadlineStep extends SessionStep {
+  /** The deadline, when the session's state is one it applies to. */
+  protected abstract deadlineOf(row: SessionViewRow): number | undefined;
+  /** What to do once it has passed. */
+  protected abstract act(job: ClaimedJob, now: number): SessionChange;
+
+  protected plan(job: ClaimedJob, row: SessionViewRow): Promise<Result<SessionChange, ApiError>> {
+    const deadline = this.deadlineOf(row);
+    if (deadline === undefined) return Promise.resolve(done(job));
+    const now = this.clock.now();
+    if (now < deadline) {
+      return Promise.resolve(ok({ commands: [], schedule: [{ ...keyOf(job), dueAt: deadline }] }));
+    }
+    return Promise.resolve(ok(this.act(job, now)));
+  }
+}
+
 /** At `stopAt`, the automatic stop of a READY session (the system identity as `stoppedBy`). */
 @injectable()
-export class AutoStopStep extends SessionStep {
+export class AutoStopStep extends DeadlineStep {
   readonly kind = 'auto-stop' as const;
 
   constructor(
@@ -225,22 +247,18 @@ export class AutoStopStep extends SessionStep {
     super(pipeline, clock);
   }
 
-  protected plan(job: ClaimedJob, row: SessionViewRow): Promise<Result<SessionChange, ApiError>> {
-    const { stopAt } = lifecycleOf(row.session);
-    if (row.session.state !== 'READY' || stopAt === undefined) return Promise.resolve(done(job));
-    const now = this.clock.now();
-    // Claimed early (another process's clock runs ahead): wait for the deadline itself.
-    if (now < stopAt)
-      return Promise.resolve(ok({ commands: [], schedule: [{ ...keyOf(job), dueAt: stopAt }] }));
-    return Promise.resolve(
-      ok({ commands: [{ type: 'RequestStop', now, automatic: true }], complete: [keyOf(job)] }),
-    );
+  protected deadlineOf(row: SessionViewRow): number | undefined {
+    return row.session.state === 'READY' ? lifecycleOf(row.session).stopAt : undefined;
+  }
+
+  protected act(job: ClaimedJob, now: number): SessionChange {
+    return { commands: [{ type: 'RequestStop', now, automatic: true }], complete: [keyOf(job)] };
   }
 }
 
 /** At `terminateAt`, the automatic termination of a READY or STOPPED session. */
 @injectable()
-export class AutoTerminateStep extends SessionStep {
+export class AutoTerminateStep extends DeadlineStep {
   readonly kind = 'auto-terminate' as const;
 
   constructor(
@@ -250,24 +268,19 @@ export class AutoTerminateStep extends SessionStep {
     super(pipeline, clock);
   }
 
-  protected plan(job: ClaimedJob, row: SessionViewRow): Promise<Result<SessionChange, ApiError>> {
-    const { terminateAt } = lifecycleOf(row.session);
-    const state = row.session.state;
-    if ((state !== 'READY' && state !== 'STOPPED') || terminateAt === undefined)
-      return Promise.resolve(done(job));
-    const now = this.clock.now();
-    if (now < terminateAt) {
-      return Promise.resolve(ok({ commands: [], schedule: [{ ...keyOf(job), dueAt: terminateAt }] }));
-    }
-    return Promise.resolve(
-      ok({ commands: [{ type: 'RequestDelete', now, automatic: true }], complete: [keyOf(job)] }),
-    );
+  protected deadlineOf(row: SessionViewRow): number | undefined {
+    const { state } = row.session;
+    return state === 'READY' || state === 'STOPPED' ? lifecycleOf(row.session).terminateAt : undefined;
+  }
+
+  protected act(job: ClaimedJob, now: number): SessionChange {
+    return { commands: [{ type: 'RequestDelete', now, automatic: true }], complete: [keyOf(job)] };
   }
 }
 
 /** Once a DELETED session's retention has passed, removes it from the view (its events stay). */
 @injectable()
-export class PurgeStep extends SessionStep {
+export class PurgeStep extends DeadlineStep {
   readonly kind = 'purge' as const;
 
   constructor(
@@ -278,12 +291,13 @@ export class PurgeStep extends SessionStep {
     super(pipeline, clock);
   }
 
-  protected plan(job: ClaimedJob, row: SessionViewRow): Promise<Result<SessionChange, ApiError>> {
-    if (row.session.state !== 'DELETED') return Promise.resolve(done(job));
-    const purgeAt = row.session.updatedAt + this.config.deletedRetentionMs;
-    if (this.clock.now() < purgeAt) {
-      return Promise.resolve(ok({ commands: [], schedule: [{ ...keyOf(job), dueAt: purgeAt }] }));
-    }
-    return Promise.resolve(ok({ commands: [], complete: [keyOf(job)], purge: true }));
+  protected deadlineOf(row: SessionViewRow): number | undefined {
+    return row.session.state === 'DELETED'
+      ? row.session.updatedAt + this.config.deletedRetentionMs
+      : undefined;
+  }
+
+  protected act(job: ClaimedJob): SessionChange {
+    return { commands: [], complete: [keyOf(job)], purge: true };
   }
 }
