@@ -7,7 +7,6 @@ import { credentialStoreFromSeed } from '../adapters/http/credentials.js';
 import { ServiceMetrics } from '../adapters/http/metrics.js';
 import { OPERABILITY_PATHS } from '../adapters/http/operability.js';
 import { createHttpServer } from '../adapters/http/server.js';
-import { SimulatedProvisioner } from '../adapters/provisioner/simulated.js';
 import { SystemClock } from '../adapters/system/clock.js';
 import { consoleLogger } from '../adapters/system/logger.js';
 import { createStreamingSessions, type StreamingSessions } from '../streaming-sessions.js';
@@ -86,7 +85,7 @@ function forwardingLogger(): { readonly logger: Logger; to(target: Logger): void
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const seed = await loadSeedFile(options.seedFile);
   const clock = new SystemClock();
-  const { storage, description } = openStorage(options);
+  const { storage, description, provisioner } = openStorage(options);
   // The option (flag or environment) wins over the seed, so one seed file can serve several accounts.
   const accountId = options.accountId ?? seed.accountId;
   const log = forwardingLogger();
@@ -98,7 +97,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       clock,
       ...(accountId === undefined ? {} : { config: { arn: { account: accountId } } }),
       logger: log.logger,
-      provisioner: new SimulatedProvisioner(clock, { bootTimeMs: options.provisionerLatencyMs }),
+      provisioner: provisioner(clock, options.provisionerLatencyMs),
     }));
     const app = createHttpServer({
       sessions,

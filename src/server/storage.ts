@@ -1,12 +1,22 @@
+import type { Clock } from '../application/ports/clock.js';
+import type { InstanceProvisioner } from '../application/ports/provisioner.js';
 import { inMemoryStorage } from '../adapters/in-memory/module.js';
 import type { StorageAdapter } from '../adapters/inversify/storage.js';
 import { withDefaultUser } from '../adapters/postgres/database.js';
+import { PostgresInstanceRegistry } from '../adapters/postgres/instance-registry.js';
 import { postgresStorage } from '../adapters/postgres/module.js';
+import { SimulatedProvisioner } from '../adapters/provisioner/simulated.js';
 
-/** The storage the server runs on, described for the start-up banner. */
+/** The storage the server runs on, described for the start-up banner, with its simulated cloud. */
 export interface ServerStorage {
   readonly storage: StorageAdapter;
   readonly description: string;
+  /**
+   * The simulated provisioner to pair with this storage. On PostgreSQL its instances live in the same
+   * schema, so a server restarted while instances boot (or several servers) finds them again, as a real
+   * cloud would keep them; in memory they live and die with the process, like the sessions.
+   */
+  readonly provisioner: (clock: Clock, bootTimeMs: number) => InstanceProvisioner;
 }
 
 /** Hides the password of a connection string before it is printed. */
@@ -28,11 +38,21 @@ function redacted(connectionString: string): string {
  */
 export function openStorage(options: { databaseUrl?: string; databaseSchema: string }): ServerStorage {
   if (options.databaseUrl === undefined) {
-    return { storage: inMemoryStorage(), description: 'in-memory (lost on exit)' };
+    return {
+      storage: inMemoryStorage(),
+      description: 'in-memory (lost on exit)',
+      provisioner: (clock, bootTimeMs) => new SimulatedProvisioner(clock, { bootTimeMs }),
+    };
   }
   const connectionString = withDefaultUser(options.databaseUrl);
+  const storage = postgresStorage({ connectionString, schema: options.databaseSchema, migrate: true });
   return {
-    storage: postgresStorage({ connectionString, schema: options.databaseSchema, migrate: true }),
+    storage,
     description: `PostgreSQL ${redacted(connectionString)}, schema ${options.databaseSchema}`,
+    provisioner: (clock, bootTimeMs) =>
+      new PostgresInstanceRegistry(
+        { pool: storage.database.pool, schema: options.databaseSchema, bootTimeMs },
+        clock,
+      ),
   };
 }

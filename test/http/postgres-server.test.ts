@@ -91,3 +91,27 @@ it('serves from PostgreSQL, and the sessions outlive a restart', async () => {
     second.client.destroy();
   }
 }, 60_000);
+
+it('finishes booting after a restart: the simulated instances live in the same schema', async () => {
+  const first = await start();
+  const { session } = await first.client.send(
+    new CreateStreamingSessionCommand({ studioId: STUDIO_ID, launchProfileId: ARTIST_PROFILE }),
+  );
+  const sessionId = session!.sessionId!;
+  // Stopped while the instance boots (200 ms): its job and its instance wait in PostgreSQL.
+  first.client.destroy();
+  await first.server.close();
+
+  const second = await start();
+  try {
+    const waited = await waitUntilStreamingSessionReady(
+      { client: second.client, maxWaitTime: 30, minDelay: 1, maxDelay: 1 },
+      { studioId: STUDIO_ID, sessionId },
+    );
+    expect(waited.state).toBe('SUCCESS');
+    const got = await second.client.send(new GetStreamingSessionCommand({ studioId: STUDIO_ID, sessionId }));
+    expect(got.session?.state).toBe('READY');
+  } finally {
+    second.client.destroy();
+  }
+}, 60_000);
