@@ -247,15 +247,13 @@ export function lifecycleSuite(name: string, service: ServiceFactory): void {
       const id = await ready(s);
       const { stopAt } = await get(s, id);
       // Another process, its clock a minute ahead, scheduled the automatic stop for what it saw as now.
-      await s.sessions.container
-        .get(TOKENS.EventStore)
-        .commit(
-          {
-            appends: [],
-            schedule: [{ studioId: STUDIO_ID, sessionId: id, kind: 'auto-stop', dueAt: s.clock.now() }],
-          },
-          s.clock.now(),
-        );
+      await s.sessions.container.get(TOKENS.EventStore).commit(
+        {
+          appends: [],
+          schedule: [{ studioId: STUDIO_ID, sessionId: id, kind: 'auto-stop', dueAt: s.clock.now() }],
+        },
+        s.clock.now(),
+      );
       expect(await s.worker.runDue()).toBe(1);
       expect((await get(s, id)).state).toBe('READY');
       expect(await s.sessions.container.get(TOKENS.JobQueue).nextDueAt()).toBe(Date.parse(stopAt!));
