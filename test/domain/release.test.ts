@@ -237,9 +237,10 @@ describe('property: the ledger counts the sessions that are not DELETED', () => 
       }),
       { numRuns: 500 },
     );
-    // Not vacuous: sessions were deleted, and deletes of DELETED sessions were repeated.
-    expect(deletedSessions).toBeGreaterThan(100);
-    expect(repeatedDeletes).toBeGreaterThan(100);
+    // Not vacuous: sessions were deleted, and deletes of DELETED sessions were repeated. Over 500 random
+    // runs each count is about a hundred; the bound sits far below that so a seed cannot make it flaky.
+    expect(deletedSessions).toBeGreaterThan(50);
+    expect(repeatedDeletes).toBeGreaterThan(50);
   });
 
   it('CompleteDelete decided three times in a row: SessionDeleted once', () => {

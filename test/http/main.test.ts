@@ -167,9 +167,10 @@ describe('npm start under a burst of creates', () => {
       const readyAfterMs = performance.now() - started;
       console.info('npm start burst', { readyAfterMs, slowestGetMs, rssBefore, rssPeak });
       expect(pending.size).toBe(0);
-      expect(readyAfterMs).toBeLessThan(10_000);
-      // A Get over loopback with signing, while 200 instances boot: a starved loop would not answer at all.
-      expect(slowestGetMs).toBeLessThan(1_000);
+      // Bounds far above what a healthy server takes (about 3 s and 0.1 s here), so that a machine busy
+      // with other tests cannot trip them: a starved event loop never answers at all.
+      expect(readyAfterMs).toBeLessThan(25_000);
+      expect(slowestGetMs).toBeLessThan(5_000);
       expect(rssPeak - rssBefore).toBeLessThan(200);
       expect(child.exitCode).toBeNull();
       expect(output.text).not.toMatch(/heap out of memory|"level":50/);
