@@ -121,3 +121,28 @@ it('answers 503 while PostgreSQL is unreachable and 200 again when it is back', 
     checks: { storage: 'ok', worker: 'ok' },
   });
 });
+
+it('answers 503 while the schema is at another version than the code needs, and 200 once it is again', async () => {
+  const options = parseServerOptions(
+    ['--port', '0', '--database-url', DATABASE_URL, '--database-schema', schema],
+    {},
+  )._unsafeUnwrap() as ServerOptions;
+  const server = await startServer({ ...options, logLevel: 'silent' });
+  cleanups.push(() => server.close());
+  expect((await readiness(server.probes.ready)).status).toBe(200);
+
+  // Another deployment migrated the schema ahead of this code.
+  const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 1 });
+  try {
+    await pool.query(
+      `insert into "${schema}".schema_migrations (version, name) values (999, 'from the future')`,
+    );
+    const ahead = await readiness(server.probes.ready);
+    expect(ahead.status).toBe(503);
+    expect((ahead.body as { checks: { storage: string } }).checks.storage).toContain('999');
+    await pool.query(`delete from "${schema}".schema_migrations where version = 999`);
+    expect(await eventually(server.probes.ready, 200, 10_000)).toMatchObject({ status: 'ready' });
+  } finally {
+    await pool.end();
+  }
+});
