@@ -2,13 +2,13 @@
  * The AWS CLI against the server: it can pass every session id the server mints. An id that starts with
  * `-` is read as an option by the CLI's argument parser, which is why the server never mints one.
  *
- * Needs an `aws` CLI with the Nimble model: its own (CLI releases up to early 2024), or the botocore model
- * the Google Cloud SDK bundles, loaded through AWS_DATA_PATH. Skipped when neither is on the machine.
+ * Needs the `aws` CLI (version 1, botocore) on the PATH, as PostgreSQL is needed by the PostgreSQL tests.
+ * The Nimble model comes from test/fixtures/botocore through AWS_DATA_PATH, since current CLI releases no
+ * longer ship it; a CLI that still has its own uses the same model.
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { CreateStreamingSessionCommand, waitUntilStreamingSessionReady } from '@aws-sdk/client-nimble';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -20,7 +20,7 @@ import {
   type TestServer,
 } from './harness.js';
 
-const BUNDLED_MODEL = '/usr/lib/google-cloud-sdk/lib/third_party/botocore/data/nimble';
+const MODEL = fileURLToPath(new URL('../fixtures/botocore', import.meta.url));
 
 const baseEnv: NodeJS.ProcessEnv = {
   PATH: process.env.PATH,
@@ -33,20 +33,17 @@ const baseEnv: NodeJS.ProcessEnv = {
   AWS_PAGER: '',
 };
 
-/** The environment under which `aws nimble` works here, or undefined when it cannot. */
-function cliEnvironment(): NodeJS.ProcessEnv | undefined {
-  const works = (env: NodeJS.ProcessEnv) =>
-    spawnSync('aws', ['nimble', 'get-streaming-session', 'help'], { env, timeout: 60_000 }).status === 0;
-  if (spawnSync('aws', ['--version'], { env: baseEnv, timeout: 60_000 }).status !== 0) return undefined;
-  if (works(baseEnv)) return baseEnv;
-  if (!existsSync(BUNDLED_MODEL)) return undefined;
-  const dataPath = mkdtempSync(join(tmpdir(), 'aws-data-'));
-  symlinkSync(BUNDLED_MODEL, join(dataPath, 'nimble'));
-  const env = { ...baseEnv, AWS_DATA_PATH: dataPath };
-  return works(env) ? env : undefined;
-}
+const env: NodeJS.ProcessEnv = { ...baseEnv, AWS_DATA_PATH: MODEL };
 
-const env = cliEnvironment();
+/** Why `aws nimble` cannot run here, or undefined when it can. */
+function cliProblem(): string | undefined {
+  const version = spawnSync('aws', ['--version'], { env, timeout: 60_000 });
+  if (version.error !== undefined || version.status !== 0) {
+    return 'the AWS CLI (`aws`, version 1) is not on the PATH; install it to run these tests';
+  }
+  const help = spawnSync('aws', ['nimble', 'get-streaming-session', 'help'], { env, timeout: 60_000 });
+  return help.status === 0 ? undefined : `\`aws nimble\` does not load the model: ${String(help.stderr)}`;
+}
 
 function aws(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -57,13 +54,18 @@ function aws(args: string[]): Promise<{ code: number; stdout: string; stderr: st
   });
 }
 
-describe.skipIf(env === undefined)('the AWS CLI', () => {
+describe('the AWS CLI', () => {
   let server: TestServer;
   beforeAll(async () => {
+    const problem = cliProblem();
+    if (problem !== undefined) throw new Error(problem);
     // Small pages, so the CLI's automatic pagination has several to follow.
     server = await startTestServer({ config: { listPageSize: 2 } });
   });
-  afterAll(() => server.close());
+  afterAll(async () => {
+    // Set only once the CLI was found: a missing CLI is the error to see, not this.
+    if ((server as TestServer | undefined) !== undefined) await server.close();
+  });
 
   const getSession = (sessionId: string) =>
     aws([
