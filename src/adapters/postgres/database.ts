@@ -41,6 +41,11 @@ export interface PostgresConnectionOptions {
    * NOTIFY covers many enqueued jobs, and an idle worker still wakes within a few milliseconds.
    */
   readonly notifyIntervalMs?: number;
+  /**
+   * Whether workers in other processes are woken through LISTEN/NOTIFY (default true). An embedded
+   * database belongs to one process, whose workers are woken in process, so it turns this off.
+   */
+  readonly crossProcess?: boolean;
 }
 
 /**
@@ -59,6 +64,7 @@ export class PostgresDatabase {
   readonly #ownsPool: boolean;
   readonly #channel: string;
   readonly #notifyIntervalMs: number;
+  readonly #crossProcess: boolean;
   readonly #waiters = new Set<() => void>();
   #listener: { readonly client: pg.Client; readonly drop: () => Promise<void> } | undefined;
   #notifying = false;
@@ -90,6 +96,7 @@ export class PostgresDatabase {
     });
     this.#channel = `nss_${this.schema}`.slice(0, 63);
     this.#notifyIntervalMs = options.notifyIntervalMs ?? 10;
+    this.#crossProcess = options.crossProcess ?? true;
   }
 
   /**
@@ -118,7 +125,7 @@ export class PostgresDatabase {
   /** Wakes this process's waiting workers at once, and other processes' through a coalesced NOTIFY. */
   notifyWork(): void {
     this.#wakeLocal();
-    if (this.#closed) return;
+    if (this.#closed || !this.#crossProcess) return;
     if (this.#notifying) {
       this.#notifyAgain = true;
       return;
@@ -164,7 +171,7 @@ export class PostgresDatabase {
    * new one. Once listening, everyone is woken again: notifications sent before were missed.
    */
   #ensureListener(): void {
-    if (this.#listener !== undefined || this.#closed) return;
+    if (this.#listener !== undefined || this.#closed || !this.#crossProcess) return;
     const client = new pg.Client(this.pool.options);
     let ended: Promise<void> | undefined;
     const drop = (): Promise<void> => {
