@@ -11,7 +11,14 @@ export interface ServerOptions {
   readonly host: string;
   /** The seed file: catalog and API credentials. */
   readonly seedFile: string;
-  /** A PostgreSQL connection string; in-memory storage when absent. */
+  /**
+   * Where sessions live: `embedded` (PostgreSQL in process, persisted to `dataDir`), `postgres` (the
+   * server at `databaseUrl`) or `memory` (lost on exit).
+   */
+  readonly storage: StorageChoice;
+  /** The embedded database's directory (embedded storage only). */
+  readonly dataDir: string;
+  /** A PostgreSQL connection string (postgres storage only). */
   readonly databaseUrl?: string;
   /** The PostgreSQL schema the tables live in. */
   readonly databaseSchema: string;
@@ -32,6 +39,12 @@ export interface ServerOptions {
 export const DEFAULT_SEED_FILE = fileURLToPath(new URL('../../seeds/demo.json', import.meta.url));
 
 export const DEFAULT_PORT = 8080;
+/** Relative to the working directory, which for `npm start` is the package root. */
+export const DEFAULT_DATA_DIR = './.nimble-data';
+
+/** The storage choices of `--storage`. */
+export const STORAGE_CHOICES = ['embedded', 'postgres', 'memory'] as const;
+export type StorageChoice = (typeof STORAGE_CHOICES)[number];
 export const DEFAULT_PROVISIONER_LATENCY_MS = 3000;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -41,7 +54,15 @@ const FLAGS = {
   port: { env: 'PORT', help: `TCP port; 0 picks a free one (default ${DEFAULT_PORT})` },
   host: { env: 'HOST', help: 'address to listen on (default 127.0.0.1)' },
   seed: { env: 'SEED_FILE', help: 'seed file with the catalog and credentials (default: the demo seed)' },
-  'database-url': { env: 'DATABASE_URL', help: 'PostgreSQL connection string (default: in-memory storage)' },
+  storage: {
+    env: 'STORAGE',
+    help: 'embedded|postgres|memory (default: postgres with a database URL, else embedded)',
+  },
+  'data-dir': {
+    env: 'DATA_DIR',
+    help: `embedded storage's directory, one server at a time (default ${DEFAULT_DATA_DIR})`,
+  },
+  'database-url': { env: 'DATABASE_URL', help: 'PostgreSQL connection string; selects postgres storage' },
   'database-schema': { env: 'DATABASE_SCHEMA', help: `PostgreSQL schema (default ${DEFAULT_SCHEMA})` },
   'provisioner-latency-ms': {
     env: 'PROVISIONER_LATENCY_MS',
@@ -143,6 +164,14 @@ export function parseServerOptions(
       const metrics = get('metrics') ?? 'on';
       if (metrics !== 'on' && metrics !== 'off') return err(`metrics must be on or off, not "${metrics}".`);
       const databaseUrl = get('database-url');
+      const storage = get('storage') ?? (databaseUrl === undefined ? 'embedded' : 'postgres');
+      if (!(STORAGE_CHOICES as readonly string[]).includes(storage)) {
+        return err(`storage must be one of ${STORAGE_CHOICES.join(', ')}, not "${storage}".`);
+      }
+      if (storage === 'postgres' && databaseUrl === undefined) {
+        return err('storage postgres needs a database URL (--database-url or DATABASE_URL).');
+      }
+      const dataDir = get('data-dir') ?? DEFAULT_DATA_DIR;
       const accountId = get('account-id');
       if (accountId !== undefined && !/^[0-9]{12}$/.test(accountId)) {
         return err(`account-id must be 12 digits, not "${accountId}".`);
@@ -151,7 +180,9 @@ export function parseServerOptions(
         port,
         host: get('host') ?? '127.0.0.1',
         seedFile: get('seed') ?? DEFAULT_SEED_FILE,
-        ...(databaseUrl === undefined ? {} : { databaseUrl }),
+        storage: storage as StorageChoice,
+        dataDir,
+        ...(databaseUrl === undefined || storage !== 'postgres' ? {} : { databaseUrl }),
         databaseSchema: get('database-schema') ?? DEFAULT_SCHEMA,
         provisionerLatencyMs,
         throttle: ratePerSecond === 0 ? false : { ratePerSecond, burst },

@@ -14,9 +14,11 @@ import { describe, expect, it } from 'vitest';
 import { ARTIST, STUDIO_ID, testSeed } from './harness.js';
 
 describe('server options', () => {
-  it('defaults to the demo seed, in memory, on 127.0.0.1:8080', () => {
+  it('defaults to the demo seed, embedded PostgreSQL in ./.nimble-data, on 127.0.0.1:8080', () => {
     const parsed = parseServerOptions([], {})._unsafeUnwrap();
     expect(parsed).toMatchObject({
+      storage: 'embedded',
+      dataDir: './.nimble-data',
       port: 8080,
       host: '127.0.0.1',
       databaseSchema: 'nimble_sessions',
@@ -37,6 +39,7 @@ describe('server options', () => {
     };
     expect(parseServerOptions([], env)._unsafeUnwrap()).toMatchObject({
       port: 9000,
+      storage: 'postgres',
       databaseUrl: 'postgres://db/x',
       seedFile: '/tmp/s.json',
       provisionerLatencyMs: 5,
@@ -45,6 +48,27 @@ describe('server options', () => {
       port: 0,
       seedFile: 'other.json',
     });
+  });
+
+  it('chooses the storage: memory by flag or STORAGE, a data directory by flag or DATA_DIR', () => {
+    expect(parseServerOptions(['--storage', 'memory'], {})._unsafeUnwrap()).toMatchObject({
+      storage: 'memory',
+    });
+    // An explicit choice wins over a database URL in the environment, which then goes unused.
+    const memory = parseServerOptions([], { STORAGE: 'memory', DATABASE_URL: 'postgres://db/x' });
+    expect(memory._unsafeUnwrap()).toMatchObject({ storage: 'memory' });
+    expect(memory._unsafeUnwrap()).not.toHaveProperty('databaseUrl');
+    expect(
+      parseServerOptions(['--data-dir', '/var/lib/nss'], { DATA_DIR: '/elsewhere' })._unsafeUnwrap(),
+    ).toMatchObject({
+      storage: 'embedded',
+      dataDir: '/var/lib/nss',
+    });
+    expect(parseServerOptions([], { DATA_DIR: '/elsewhere' })._unsafeUnwrap()).toMatchObject({
+      dataDir: '/elsewhere',
+    });
+    expect(parseServerOptions(['--storage', 'disk'], {})._unsafeUnwrapErr()).toContain('"disk"');
+    expect(parseServerOptions(['--storage', 'postgres'], {})._unsafeUnwrapErr()).toContain('database URL');
   });
 
   it('turns throttling off with a rate of 0, and answers --help', () => {

@@ -40,15 +40,28 @@ function waitFor(child: ChildProcess, output: { text: string }, pattern: RegExp)
 
 describe('npm start', () => {
   let child: ChildProcess | undefined;
-  afterAll(() => {
+  let dataDir: string | undefined;
+  afterAll(async () => {
     if (child?.exitCode === null && child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+    if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true });
   });
 
   it('serves the demo seed to the SDK and stops cleanly on SIGTERM', async () => {
     // The quick start runs with nothing configured: whatever the test environment sets must not leak in.
-    const unset = ['DATABASE_URL', 'SEED_FILE', 'HOST', 'THROTTLE_RATE', 'THROTTLE_BURST', 'BODY_LIMIT'];
+    // Only the data directory is a fresh one, so that earlier runs' sessions do not fill the demo quota.
+    dataDir = await mkdtemp(join(tmpdir(), 'nss-quick-start-'));
+    const unset = [
+      'DATABASE_URL',
+      'STORAGE',
+      'SEED_FILE',
+      'HOST',
+      'THROTTLE_RATE',
+      'THROTTLE_BURST',
+      'BODY_LIMIT',
+    ];
     const env: NodeJS.ProcessEnv = {
       ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !unset.includes(name))),
+      DATA_DIR: dataDir,
       PORT: '0',
       PROVISIONER_LATENCY_MS: '300',
       LOG_LEVEL: 'warn',
@@ -59,6 +72,7 @@ describe('npm start', () => {
     child.stderr?.on('data', (chunk: Buffer) => (output.text += chunk.toString()));
 
     const [, endpoint = ''] = await waitFor(child, output, /listening on (http:\/\/127\.0\.0\.1:\d+)\n/);
+    expect(output.text).toContain(`storage: embedded PostgreSQL in ${dataDir}`);
     expect(output.text).toContain(`export AWS_ACCESS_KEY_ID=${ARTIST.accessKeyId}`);
     expect(output.text).toContain(`--endpoint-url ${endpoint} --region us-west-2 create-streaming-session`);
 
@@ -116,9 +130,11 @@ describe('npm start under a burst of creates', () => {
         studios: seed.studios.map((s) => ({ ...s, quotas: { ...s.quotas, maxSessions: 1000 } })),
       }),
     );
-    const unset = ['DATABASE_URL', 'HOST', 'THROTTLE_BURST', 'BODY_LIMIT'];
+    const unset = ['DATABASE_URL', 'STORAGE', 'HOST', 'THROTTLE_BURST', 'BODY_LIMIT'];
     const env: NodeJS.ProcessEnv = {
       ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !unset.includes(name))),
+      // The default storage, embedded PostgreSQL, in a directory of this test's own.
+      DATA_DIR: join(seedDir, 'data'),
       PORT: '0',
       SEED_FILE: seedFile,
       PROVISIONER_LATENCY_MS: '2000',
