@@ -58,8 +58,8 @@ export function startServerProcess(
     text += chunk.toString();
     for (const listener of listeners) listener();
   };
-  child.stdout?.on('data', append);
-  child.stderr?.on('data', append);
+  child.stdout.on('data', append);
+  child.stderr.on('data', append);
   const closed = once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
   return {
     child,
