@@ -77,8 +77,8 @@ describe('the packed package in a strict consumer', () => {
         "import { createStreamingSessions, type StreamingSessionView } from 'nimble-streaming-sessions';",
         "import { DeciderSpecification, VirtualClock } from 'nimble-streaming-sessions/testing';",
         "import { createHttpServer, startServer } from 'nimble-streaming-sessions/http';",
-        "import { postgresStorage, migrate, type PostgresStorageAdapter } from 'nimble-streaming-sessions/postgres';",
-        'export const parts = [createStreamingSessions, DeciderSpecification, VirtualClock, createHttpServer, startServer, postgresStorage, migrate];',
+        "import { postgresStorage, migrate, embeddedPostgres, type PostgresStorageAdapter } from 'nimble-streaming-sessions/postgres';",
+        'export const parts = [createStreamingSessions, DeciderSpecification, VirtualClock, createHttpServer, startServer, postgresStorage, migrate, embeddedPostgres];',
         'export type Parts = StreamingSessionView | PostgresStorageAdapter;',
         '',
       ].join('\n'),
@@ -121,5 +121,47 @@ describe('the packed package in a strict consumer', () => {
         .filter(Boolean)
         .map((line) => line.split(' ')[0]),
     ).toEqual(['.', '/testing', '/http', '/postgres']);
+
+    // Embedded storage without its optional peer installed: a message that says what to install.
+    await writeFile(
+      join(consumer, 'embedded.mjs'),
+      [
+        "import { createStreamingSessions } from 'nimble-streaming-sessions';",
+        "import { embeddedPostgres } from 'nimble-streaming-sessions/postgres';",
+        "const seed = JSON.parse(await (await import('node:fs/promises')).readFile(process.argv[2], 'utf8'));",
+        'const storage = embeddedPostgres({ dataDir: process.argv[3] });',
+        'try {',
+        '  const sessions = await createStreamingSessions({ catalog: seed, storage, startProvisioning: false });',
+        '  const studio = seed.studios[0];',
+        '  const profile = seed.launchProfiles.find((p) => p.studioId === studio.studioId);',
+        '  const member = profile.launchProfileMembers[0].principalId;',
+        '  const created = await sessions.createStreamingSession(',
+        '    { studioId: studio.studioId, launchProfileId: profile.launchProfileId },',
+        "    { principalId: member, kind: 'STUDIO_USER' },",
+        '  );',
+        "  console.log('created', created._unsafeUnwrap().state);",
+        '  await sessions.close();',
+        '} catch (error) {',
+        "  console.log('refused', error.message);",
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const dataDir = join(consumer, 'data');
+    const seedFile = join(ROOT, 'seeds', 'demo.json');
+    const without = await run(process.execPath, ['embedded.mjs', seedFile, dataDir], { cwd: consumer });
+    expect(without.stdout).toContain(
+      'refused Embedded PostgreSQL needs the optional package @electric-sql/pglite',
+    );
+    // With it, as the README says to install it, the same script keeps a session in the directory.
+    await run(
+      'npm',
+      ['install', '--no-audit', '--no-fund', '--prefer-offline', await pinned('@electric-sql/pglite')],
+      {
+        cwd: consumer,
+      },
+    );
+    const withPglite = await run(process.execPath, ['embedded.mjs', seedFile, dataDir], { cwd: consumer });
+    expect(withPglite.stdout).toContain('created CREATE_IN_PROGRESS');
   }, 300_000);
 });

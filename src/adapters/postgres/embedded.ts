@@ -4,7 +4,7 @@ import { lockDataDirectory } from './data-dir-lock.js';
 import { postgresStorage, type PostgresStorageAdapter } from './module.js';
 import { EmbeddedPool, PG_COMPATIBLE_PARSERS, type EmbeddedDatabase } from './pglite-pool.js';
 
-/** The PGlite version this adapter is tested with; an optional peer dependency of the package. */
+/** The embedded database's package: an optional peer dependency, installed by those who use it. */
 export const PGLITE_PACKAGE = '@electric-sql/pglite';
 
 /** Where PGlite keeps PostgreSQL's own files inside the data directory (beside the lock file). */
