@@ -30,6 +30,7 @@ import {
   type StreamingSessions,
   type StreamingSessionView,
 } from 'nimble-streaming-sessions';
+import { embeddedPostgres } from 'nimble-streaming-sessions/postgres';
 
 /**
  * The demo catalog shipped with the package: one studio, two launch profiles, an admin and an artist.
@@ -223,6 +224,31 @@ export async function sharedStorage(seed: Seed): Promise<StreamingSessionView> {
   }
 }
 // #endregion storage
+
+// #region durable
+/**
+ * Durable without a database server: the PostgreSQL adapter on embedded PostgreSQL (PGlite, an optional
+ * peer: `npm install @electric-sql/pglite`), persisted to a directory that one process holds at a time.
+ * Close it, open the directory again: the session, its client token and its quota slot are still there.
+ */
+export async function durableStorage(seed: Seed, dataDir: string): Promise<StreamingSessionView> {
+  const request = { studioId, launchProfileId: 'LpArtistWorkstation001', clientToken: 'durable-1' };
+  const before = await createStreamingSessions({ catalog: seed, storage: embeddedPostgres({ dataDir }) });
+  const created = await before.createStreamingSession(request, artist);
+  await before.close();
+  if (created.isErr()) throw new Error(explain(created.error));
+
+  const after = await createStreamingSessions({ catalog: seed, storage: embeddedPostgres({ dataDir }) });
+  try {
+    const replayed = await after.createStreamingSession(request, artist); // the same session, not a new one
+    if (replayed.isErr()) throw new Error(explain(replayed.error));
+    console.log(replayed.value.sessionId === created.value.sessionId); // true
+    return replayed.value;
+  } finally {
+    await after.close();
+  }
+}
+// #endregion durable
 
 // #region container
 /** Your own composition: the same modules and TOKENS the one-call API uses, with your choices in them. */

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * `npm start`: the streaming-session API over HTTP, on in-memory storage with the demo seed unless told
- * otherwise (`npm start -- --help`). Stops gracefully on SIGINT and SIGTERM.
+ * `npm start`: the streaming-session API over HTTP, with the demo seed, on embedded PostgreSQL in
+ * ./.nimble-data unless told otherwise (`npm start -- --help`). Stops gracefully on SIGINT and SIGTERM.
  */
 import type { Seed } from '../application/seed.js';
 import { regionOfStudio } from '../domain/index.js';

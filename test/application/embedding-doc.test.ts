@@ -1,4 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   createAndWait,
@@ -8,6 +10,7 @@ import {
   ownContainer,
   provisioningFailure,
   sharedStorage,
+  durableStorage,
   admin,
   artist,
 } from '../../docs/examples/embedding.js';
@@ -39,6 +42,7 @@ describe('docs/embedding.md', () => {
       'errors',
       'failures',
       'storage',
+      'durable',
       'container',
       'main',
     ]);
@@ -98,6 +102,20 @@ describe('docs/embedding.md', () => {
         ownedBy: artist.principalId,
         createdBy: admin.principalId,
       });
+    });
+
+    it('keeps a session in a data directory across a close and an open, as its comments say', async () => {
+      const dataDir = await mkdtemp(join(tmpdir(), 'nss-embedding-doc-'));
+      try {
+        const seed = await loadSeed();
+        const kept = await durableStorage(seed, dataDir);
+        // The default provisioner's instances run at once, so the reopened worker may have finished it.
+        expect(kept.ownedBy).toBe(artist.principalId);
+        expect(['CREATE_IN_PROGRESS', 'READY']).toContain(kept.state);
+        expect(logged).toEqual(['true']);
+      } finally {
+        await rm(dataDir, { recursive: true, force: true });
+      }
     });
 
     it('runs with a container composed by hand', async () => {
