@@ -23,6 +23,9 @@ declare module 'autocannon' {
     readonly requests: Histogram;
     readonly latency: Histogram;
     readonly non2xx: number;
+    readonly '2xx': number;
+    /** Seconds the run took. */
+    readonly duration: number;
     readonly errors: number;
     readonly timeouts: number;
     readonly statusCodeStats: Record<string, { count: number }>;

@@ -11,12 +11,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { performance, PerformanceObserver } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  createStreamingSessions,
-  type Caller,
-  type Seed,
-  type StreamingSessions,
-} from 'nimble-streaming-sessions';
+import { createStreamingSessions, type Caller, type Seed, type StreamingSessions } from '../src/index.js';
 
 const STUDIO_ID = 'us-west-2:stid-bench00000000001';
 const LAUNCH_PROFILE_ID = 'LpBench00000000000001';

@@ -14,10 +14,9 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
-import pg from 'pg';
 import { writeBenchmarkSection } from './doc-section.js';
+import { newPool, type Pool } from './lib/library.js';
 import { loadSeed, PostgresCatalog } from '../src/adapters/postgres/catalog.js';
-import { withDefaultUser } from '../src/adapters/postgres/database.js';
 import { PostgresEventStore } from '../src/adapters/postgres/event-store.js';
 import { migrate } from '../src/adapters/postgres/migrate.js';
 import { postgresStorage } from '../src/adapters/postgres/module.js';
@@ -93,7 +92,7 @@ interface Template {
   readonly sessionId: string;
 }
 
-async function captureTemplate(pool: pg.Pool, schema: string, sessionId: string): Promise<Template> {
+async function captureTemplate(pool: Pool, schema: string, sessionId: string): Promise<Template> {
   const s = `"${schema}"`;
   const events = await pool.query<{ type: string; data: string }>(
     `select type, data::text as data from ${s}.events where stream_id = $1 or (type = 'SessionSlotReserved'
@@ -151,10 +150,7 @@ const better = (a: Measured | undefined, b: Measured): Measured =>
   a === undefined || b.rate > a.rate ? b : a;
 
 async function run(): Promise<void> {
-  const pool = new pg.Pool({
-    connectionString: withDefaultUser(process.env.DATABASE_URL ?? 'postgres://127.0.0.1:5432/test'),
-    max: POOL_SIZE,
-  });
+  const pool = newPool(POOL_SIZE);
   const schema = `nss_bench_${randomUUID().slice(0, 8)}`;
   const s = `"${schema}"`;
   await migrate(pool, { schema });

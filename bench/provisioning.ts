@@ -13,9 +13,7 @@
 import 'reflect-metadata';
 import { Container, ContainerModule } from 'inversify';
 import { cpus } from 'node:os';
-import pg from 'pg';
 import { loadSeed, PostgresCatalog } from '../src/adapters/postgres/catalog.js';
-import { withDefaultUser } from '../src/adapters/postgres/database.js';
 import { migrate } from '../src/adapters/postgres/migrate.js';
 import { postgresStorage } from '../src/adapters/postgres/module.js';
 import {
@@ -31,6 +29,7 @@ import {
   type StorageAdapter,
 } from '../src/index.js';
 import { writeBenchmarkSection } from './doc-section.js';
+import { newPool, type Pool } from './lib/library.js';
 
 const BURST = 500;
 const BOOT_MS = 5_000;
@@ -42,7 +41,6 @@ const ARTIST: Caller = {
   principalId: '92677b4b19-e9fd012a-94ad-4f16-9866-c69a63ab6486',
   kind: 'STUDIO_USER',
 };
-const DATABASE_URL = withDefaultUser(process.env.DATABASE_URL ?? 'postgres://127.0.0.1:5432/test');
 
 const seed: Seed = {
   studios: [{ studioId: STUDIO, state: 'READY', quotas: { maxSessions: 1_000_000 } }],
@@ -132,7 +130,7 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
-async function instant(pool: pg.Pool, schema: string) {
+async function instant(pool: Pool, schema: string) {
   const waiting = new Map<string, () => void>();
   const clock = new SystemClock();
   const sessions = await createStreamingSessions({
@@ -178,8 +176,7 @@ async function instant(pool: pg.Pool, schema: string) {
 }
 
 async function run(): Promise<void> {
-  const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 16 });
-  pool.on('error', () => undefined);
+  const pool = newPool(16);
   const schema = `nss_bench_prov_${process.pid}`;
   const load = (await import('node:os')).loadavg()[0]!.toFixed(1);
   try {

@@ -4,7 +4,7 @@
  * in one process, in interleaved rounds so load from elsewhere falls on every case alike. Results go to
  * the "SigV4 verification" section of docs/benchmarks.md.
  *
- *   node --import tsx bench/sigv4.ts          (BENCH_RUNS=2000 for a quick look)
+ *   npm run --prefix bench sigv4          (BENCH_RUNS=2000 for a quick look)
  */
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -135,7 +135,7 @@ function report(cases: readonly Case[], micros: readonly number[], load: number)
     );
   }
   return [
-    `Measured ${new Date().toISOString().slice(0, 10)} with \`node --import tsx bench/sigv4.ts\` on Node ${process.version},`,
+    `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run --prefix bench sigv4\` on Node ${process.version},`,
     `${String(cpus().length)} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}; load average when the run began: ${load.toFixed(1)}.`,
     `CPU time (user + system) per \`verify\` of a request signed as SDK v3 signs it, the median of ${String(ROUNDS)}`,
     `interleaved rounds of ${String(RUNS)} verifications after a warm-up round. Before: the signature recomputed by`,
