@@ -1,0 +1,143 @@
+/**
+ * Closed-loop load: `concurrency` lanes each run one operation after another for a fixed time. Each case
+ * is run several times, the cases of a workload interleaved (a, b, c, a, b, c, …), so load from elsewhere
+ * on the machine falls on every case alike; a case's figure is the median of its runs.
+ */
+
+/** Durations and repetitions, shortened by BENCH_QUICK=1 for a smoke run. */
+export const QUICK = process.env.BENCH_QUICK === '1';
+export const RUNS = QUICK ? 1 : 3;
+export const SECONDS = Number(process.env.BENCH_SECONDS ?? (QUICK ? 0.4 : 2));
+export const CONCURRENCY: readonly number[] = [1, 8, 32];
+
+/** One timed run of one case. */
+export interface Run {
+  /** Completed operations per second. */
+  readonly rate: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly ops: number;
+  /** CPU time of this process per operation (µs), user + system. */
+  readonly cpuUs: number;
+}
+
+/** A case at one concurrency: the median of its runs, and the runs. */
+export interface Stat {
+  readonly rate: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly cpuUs: number;
+  readonly runs: readonly number[];
+}
+
+export function percentile(sorted: ArrayLike<number>, p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Numbers every operation of the process, so that `op(n)` never sees the same n twice (client tokens). */
+let sequence = 0;
+
+/** Runs `op(n)` (n unique in the process) in `concurrency` lanes for `seconds`; any rejection fails the run. */
+export async function runLanes(
+  concurrency: number,
+  seconds: number,
+  op: (n: number) => Promise<unknown>,
+): Promise<Run> {
+  const latencies: number[] = [];
+  const start = performance.now();
+  const end = start + seconds * 1000;
+  const cpu = process.cpuUsage();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end) {
+        const began = performance.now();
+        await op(sequence++);
+        latencies.push(performance.now() - began);
+      }
+    }),
+  );
+  const elapsed = (performance.now() - start) / 1000;
+  const used = process.cpuUsage(cpu);
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    rate: latencies.length / elapsed,
+    p50Ms: percentile(sorted, 50),
+    p99Ms: percentile(sorted, 99),
+    ops: latencies.length,
+    cpuUs: (used.user + used.system) / Math.max(1, latencies.length),
+  };
+}
+
+export function summarize(runs: readonly Run[]): Stat {
+  return {
+    rate: median(runs.map((r) => r.rate)),
+    p50Ms: median(runs.map((r) => r.p50Ms)),
+    p99Ms: median(runs.map((r) => r.p99Ms)),
+    cpuUs: median(runs.map((r) => r.cpuUs)),
+    runs: runs.map((r) => Math.round(r.rate)),
+  };
+}
+
+/** A named operation to measure. */
+export interface Case {
+  readonly name: string;
+  readonly op: (n: number) => Promise<unknown>;
+}
+
+/** One row of a workload's results. */
+export interface CaseResult extends Stat {
+  readonly case: string;
+  readonly concurrency: number;
+}
+
+/**
+ * Measures every case at every concurrency: a short warm-up, then RUNS interleaved rounds. Prints a line
+ * per case and concurrency. `onRun` sees every run (for counting what must have landed).
+ */
+export async function measureCases(
+  label: string,
+  cases: readonly Case[],
+  options: { readonly concurrency?: readonly number[]; readonly onRun?: (c: Case, run: Run) => void } = {},
+): Promise<CaseResult[]> {
+  const results: CaseResult[] = [];
+  for (const concurrency of options.concurrency ?? CONCURRENCY) {
+    for (const c of cases) options.onRun?.(c, await runLanes(concurrency, Math.min(0.5, SECONDS), c.op));
+    const runs = new Map<string, Run[]>(cases.map((c) => [c.name, []]));
+    for (let round = 0; round < RUNS; round++) {
+      for (const c of cases) {
+        const run = await runLanes(concurrency, SECONDS, c.op);
+        options.onRun?.(c, run);
+        runs.get(c.name)!.push(run);
+      }
+    }
+    for (const c of cases) {
+      const stat = summarize(runs.get(c.name)!);
+      results.push({ case: c.name, concurrency, ...stat });
+      log(
+        `  ${label} · ${c.name} · c${String(concurrency)}: ${stat.rate.toFixed(0)}/s, ` +
+          `p50 ${stat.p50Ms.toFixed(2)} ms, p99 ${stat.p99Ms.toFixed(2)} ms`,
+      );
+    }
+  }
+  return results;
+}
+
+/** Progress on stderr, with the time since the command began. */
+const began = performance.now();
+export function log(line: string): void {
+  process.stderr.write(`[${((performance.now() - began) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
+}
+
+/** Throws unless `actual` equals `expected`: the check that every operation landed exactly once. */
+export function expectCount(what: string, actual: number, expected: number): string {
+  if (actual !== expected)
+    throw new Error(`verification failed: ${what}: ${String(actual)}, expected ${String(expected)}`);
+  return `${what}: ${String(actual)} = ${String(expected)}`;
+}

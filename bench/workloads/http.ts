@@ -1,0 +1,236 @@
+/**
+ * Workload 4: CreateStreamingSession and GetStreamingSession over HTTP (SigV4-signed as SDK v3 signs,
+ * in-memory storage) beside a bare fastify endpoint that parses the same JSON body and answers 200, with
+ * autocannon at 1, 8 and 32 connections. Servers run in child processes.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
+import autocannon, { type Result } from 'autocannon';
+import {
+  CONCURRENCY,
+  expectCount,
+  log,
+  RUNS,
+  SECONDS,
+  summarize,
+  type CaseResult,
+  type Run,
+} from '../lib/measure.js';
+import { save, type CpuProfile } from '../lib/profile.js';
+import type { Profiler, Table, WorkloadResult } from './types.js';
+
+const STUDIO_ID = 'us-west-2:stid-demo1234abcd5678';
+const ARTIST = {
+  accessKeyId: 'AKIADEMOARTIST000001',
+  secretAccessKey: 'demo-artist-secret-key-000000000000000001',
+};
+const CREATE_PATH = `/2020-08-01/studios/${encodeURIComponent(STUDIO_ID)}/streaming-sessions`;
+const BODY = JSON.stringify({ launchProfileId: 'LpArtistWorkstation001', tags: { project: 'bench' } });
+export const BARE = 'bare fastify';
+export const HTTP_CREATE = 'CreateStreamingSession';
+export const HTTP_GET = 'GetStreamingSession';
+
+interface Server {
+  readonly url: string;
+  readonly child: ChildProcess;
+}
+
+async function start(kind: string): Promise<Server> {
+  const child = fork(fileURLToPath(new URL('../lib/http-server.ts', import.meta.url)), [kind], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
+  let text = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      const match = /URL (\S+)\n/.exec(text);
+      if (match?.[1] !== undefined) resolve(match[1]);
+    });
+    child.once('exit', (code) => {
+      reject(new Error(`server exited with ${String(code)}`));
+    });
+  });
+  return { url, child };
+}
+
+function ask<T>(child: ChildProcess, message: object, key: string): Promise<T> {
+  return new Promise((resolve) => {
+    const listener = (reply: Record<string, unknown>) => {
+      if (key in reply) {
+        child.off('message', listener);
+        resolve(reply[key] as T);
+      }
+    };
+    child.on('message', listener);
+    child.send(message);
+  });
+}
+
+/** Signs once: the signature stays valid for the whole run (X-Amz-Date may be 15 minutes old). */
+async function signed(
+  url: string,
+  method: string,
+  path: string,
+  body?: string,
+): Promise<Record<string, string>> {
+  const signer = new SignatureV4({
+    credentials: ARTIST,
+    region: 'us-west-2',
+    service: 'nimble',
+    sha256: Sha256,
+  });
+  const headers: Record<string, string> = { host: new URL(url).host };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const request = await signer.sign(
+    new HttpRequest({ method, path, headers, ...(body === undefined ? {} : { body }) }),
+  );
+  return request.headers;
+}
+
+interface HttpCase {
+  readonly name: string;
+  readonly server: Server;
+  readonly request: { method: string; path: string; headers: Record<string, string>; body?: string };
+}
+
+async function runOnce(c: HttpCase, connections: number, seconds: number): Promise<Run & { ok: number }> {
+  const result: Result = await autocannon({
+    url: c.server.url,
+    connections,
+    duration: seconds,
+    requests: [c.request],
+  });
+  const bad = result.non2xx + result.errors + result.timeouts;
+  if (bad > 0)
+    throw new Error(`${c.name}: ${String(bad)} failed requests: ${JSON.stringify(result.statusCodeStats)}`);
+  const ok = result['2xx'];
+  return {
+    rate: ok / result.duration,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    ops: ok,
+    cpuUs: Number.NaN,
+    ok,
+  };
+}
+
+export async function httpWorkload(profile: Profiler): Promise<WorkloadResult> {
+  const app = await start('app');
+  const bare = await start('bare');
+  try {
+    const createHeaders = await signed(app.url, 'POST', CREATE_PATH, BODY);
+    const first = await fetch(`${app.url}${CREATE_PATH}`, {
+      method: 'POST',
+      headers: createHeaders,
+      body: BODY,
+    });
+    const { session } = (await first.json()) as { session: { sessionId: string } };
+    let creates = 1;
+    const getPath = `${CREATE_PATH}/${session.sessionId}`;
+    const cases: HttpCase[] = [
+      {
+        name: BARE,
+        server: bare,
+        request: {
+          method: 'POST',
+          path: '/bare',
+          headers: { 'content-type': 'application/json' },
+          body: BODY,
+        },
+      },
+      {
+        name: HTTP_CREATE,
+        server: app,
+        request: { method: 'POST', path: CREATE_PATH, headers: createHeaders, body: BODY },
+      },
+      {
+        name: HTTP_GET,
+        server: app,
+        request: { method: 'GET', path: getPath, headers: await signed(app.url, 'GET', getPath) },
+      },
+    ];
+    log('workload 4: HTTP');
+    const results: CaseResult[] = [];
+    for (const connections of CONCURRENCY) {
+      for (const c of cases) {
+        const warm = await runOnce(c, connections, 1);
+        if (c.name === HTTP_CREATE) creates += warm.ok;
+      }
+      const runs = new Map<string, Run[]>(cases.map((c) => [c.name, []]));
+      for (let round = 0; round < RUNS; round++) {
+        for (const c of cases) {
+          const run = await runOnce(c, connections, Math.max(1, Math.round(SECONDS)));
+          if (c.name === HTTP_CREATE) creates += run.ok;
+          runs.get(c.name)!.push(run);
+        }
+      }
+      for (const c of cases) {
+        const stat = summarize(runs.get(c.name)!);
+        results.push({ case: c.name, concurrency: connections, ...stat });
+        log(
+          `  HTTP · ${c.name} · c${String(connections)}: ${stat.rate.toFixed(0)}/s, p50 ${stat.p50Ms.toFixed(1)} ms, p99 ${stat.p99Ms.toFixed(1)} ms`,
+        );
+      }
+    }
+    const table: Table = {
+      title: 'Requests per second over HTTP',
+      cases: {
+        [BARE]: 'fastify parsing the same JSON body and answering 200',
+        [HTTP_CREATE]: 'signed `POST …/streaming-sessions`, a new session each time (no client token)',
+        [HTTP_GET]: 'signed `GET …/streaming-sessions/<id>` of one session',
+      },
+      results,
+      ratios: [
+        { of: HTTP_CREATE, to: BARE },
+        { of: HTTP_GET, to: BARE },
+      ],
+    };
+    // Profiles of the server process, under 32 connections.
+    for (const c of cases.slice(1)) {
+      await profile(
+        [{ ...table, ratios: [{ of: c.name, to: BARE }] }],
+        `http-${c.name === HTTP_CREATE ? 'create' : 'get'}`,
+        async () => {
+          await ask(app.child, { profile: 'start' }, 'profiling');
+          const run = await runOnce(c, 32, 3);
+          if (c.name === HTTP_CREATE) creates += run.ok;
+          const cpu = await ask<CpuProfile>(app.child, { profile: 'stop' }, 'profile');
+          return save(`http-${c.name === HTTP_CREATE ? 'create' : 'get'}-server`, cpu);
+        },
+        { inProcess: false },
+      );
+    }
+    const { sessions, created } = await ask<{ sessions: number; created: number }>(
+      app.child,
+      { count: true },
+      'count',
+    );
+    if (created < creates)
+      throw new Error(
+        `verification failed: the server answered ${String(created)} creates, the client counted ${String(creates)}`,
+      );
+    return {
+      id: 'http',
+      title: '4. Create and get over HTTP beside a bare fastify endpoint',
+      about: [
+        'autocannon with 1, 8 and 32 connections against servers in child processes on 127.0.0.1. Every',
+        'request is SigV4-signed as SDK v3 signs it and verified (one signature reused for the run); storage in',
+        "memory; throttling and the provisioning worker off. Latencies are autocannon's (per request, client side).",
+      ],
+      tables: [table],
+      verified: [
+        expectCount('sessions in the server, one per create it answered with 2xx', sessions, created),
+        `creates counted by the client (those answered before each run's deadline): ${String(creates)} ≤ ${String(created)}`,
+      ],
+    };
+  } finally {
+    app.child.kill();
+    bare.child.kill();
+    await Promise.all([once(app.child, 'exit'), once(bare.child, 'exit')]);
+  }
+}
