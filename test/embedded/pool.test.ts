@@ -68,6 +68,25 @@ describe('EmbeddedPool', () => {
     expect(storage.poolUsage()).toMatchObject({ total: 1, idle: 1, waiting: 0 });
   });
 
+  it('lets timers and sockets run between queued statements, however many are queued', async () => {
+    // PGlite settles a statement without yielding; handed over promise to promise, a queue of them ran
+    // as one block and a timer (a request, a lease renewal) waited for all of them.
+    let finished = 0;
+    const queued = Array.from({ length: 300 }, (_, i) =>
+      pool.query('select $1::int as i', [i]).then(() => {
+        finished++;
+      }),
+    );
+    const finishedWhenTimerRan = await new Promise<number>((resolve) =>
+      setTimeout(() => {
+        resolve(finished);
+      }, 0),
+    );
+    await Promise.all(queued);
+    expect(finished).toBe(300);
+    expect(finishedWhenTimerRan).toBeLessThan(30);
+  });
+
   it('reports a database error to the caller and keeps serving', async () => {
     await expect(pool.query('select * from no_such_table where a = $1', [1])).rejects.toMatchObject({
       code: '42P01',
