@@ -67,7 +67,7 @@ export class CreateStreamingSessionHandler {
     const parsed = validateCreateStreamingSessionInput(withoutNulls(rawInput));
     if (parsed.isErr()) return err(parsed.error);
     const input = parsed.value;
-    const fingerprint = requestFingerprint(CREATE_OPERATION, { ...input }, caller.principalId);
+    const fingerprint = requestFingerprint(CREATE_OPERATION, input, caller.principalId);
     const tokenKey = this.tokens.keyOf(input.studioId, CREATE_OPERATION, input.clientToken);
 
     const facts = await this.loadFacts(input, caller);

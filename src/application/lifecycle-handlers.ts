@@ -62,11 +62,7 @@ abstract class SessionRequestHandler<I extends SessionRequestInput> {
     const parsed = this.validate(withoutNulls(rawInput));
     if (parsed.isErr()) return err(parsed.error);
     const input = parsed.value;
-    const fingerprint = requestFingerprint(
-      this.operation,
-      { ...input } as Readonly<Record<string, unknown>>,
-      caller.principalId,
-    );
+    const fingerprint = requestFingerprint(this.operation, input, caller.principalId);
     const key = this.tokens.keyOf(input.studioId, this.operation, input.clientToken);
     const held = await this.tokens.find(key);
     if (held !== undefined) return this.tokens.replay(held, fingerprint);
