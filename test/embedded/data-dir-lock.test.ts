@@ -9,6 +9,7 @@ import {
   LOCK_FILE,
   lockDataDirectory,
 } from '../../src/adapters/postgres/data-dir-lock.js';
+import { embeddedPostgres } from '../../src/adapters/postgres/embedded.js';
 
 const dirs: string[] = [];
 async function dataDir(): Promise<string> {
@@ -69,5 +70,16 @@ describe('lockDataDirectory', () => {
     for (const o of outcomes)
       if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(DataDirectoryInUseError);
     for (const o of outcomes) if (o.status === 'fulfilled') await o.value();
+  });
+});
+
+describe('embeddedPostgres on a path it cannot use', () => {
+  it('fails to open with a message naming the path, and can be closed', async () => {
+    const dir = await dataDir();
+    const file = join(dir, 'a-file');
+    await writeFile(file, 'not a directory');
+    const storage = embeddedPostgres({ dataDir: file });
+    await expect(storage.open()).rejects.toThrow(`Cannot use ${file} as the data directory`);
+    await storage.close();
   });
 });

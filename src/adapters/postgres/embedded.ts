@@ -73,7 +73,10 @@ export function embeddedPostgres(options: EmbeddedPostgresOptions = {}): Embedde
       await db.waitReady;
       return db;
     }
-    await mkdir(dataDir, { recursive: true });
+    await mkdir(dataDir, { recursive: true }).catch((error: unknown) => {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(`Cannot use ${dataDir} as the data directory: ${reason}`);
+    });
     const release = await lockDataDirectory(dataDir);
     try {
       const db = new PGlite({ dataDir: join(dataDir, PGDATA_SUBDIRECTORY), parsers: PG_COMPATIBLE_PARSERS });
