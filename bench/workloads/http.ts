@@ -199,8 +199,13 @@ export async function httpWorkload(profile: Profiler): Promise<WorkloadResult> {
           await ask(app.child, { profile: 'start' }, 'profiling');
           const run = await runOnce(c, 32, 3);
           if (c.name === HTTP_CREATE) creates += run.ok;
-          const cpu = await ask<CpuProfile>(app.child, { profile: 'stop' }, 'profile');
-          return save(`http-${c.name === HTTP_CREATE ? 'create' : 'get'}-server`, cpu);
+          const stopped = await ask<{ profile: CpuProfile; from: number; to: number }>(
+            app.child,
+            { profile: 'stop' },
+            'stopped',
+          );
+          const label = `http-${c.name === HTTP_CREATE ? 'create' : 'get'}-server`;
+          return save(label, stopped.profile, stopped.from, stopped.to);
         },
         { inProcess: false },
       );
