@@ -1,5 +1,5 @@
 import type { Catalog } from '../../application/ports/catalog.js';
-import { quotaLimitsOf, type Seed, type SeedStudio } from '../../application/seed.js';
+import { quotaLimitsOf, type Seed } from '../../application/seed.js';
 import {
   DEFAULT_QUOTA_LIMITS,
   type LaunchProfile,
@@ -8,38 +8,55 @@ import {
   type Studio,
 } from '../../domain/index.js';
 
-const key = (...parts: string[]) => JSON.stringify(parts);
+/** A studio's entries, indexed once when the catalog is built: every lookup is a map or set probe. */
+interface StudioEntry {
+  studio?: Studio;
+  limits?: QuotaLimits;
+  eulaIds: readonly string[];
+  readonly admins: Set<string>;
+  readonly profiles: Map<string, ProfileEntry>;
+}
 
-/** The catalog held in memory, indexed from a validated seed document. */
+interface ProfileEntry {
+  profile?: LaunchProfile;
+  readonly members: Set<string>;
+}
+
+const NO_EULAS: readonly string[] = Object.freeze([]);
+
+/**
+ * The catalog held in memory, indexed from a validated seed document. It never changes once built, so
+ * everything a request reads (the studio record, its quota limits with defaults filled in) is computed
+ * here once rather than on every lookup, and the answers are frozen because every caller shares them.
+ */
 export class InMemoryCatalog implements Catalog {
-  readonly #studios = new Map<string, SeedStudio>();
-  readonly #profiles = new Map<string, LaunchProfile>();
+  readonly #studios = new Map<string, StudioEntry>();
   readonly #images = new Map<string, StreamingImage>();
-  readonly #admins = new Set<string>();
-  readonly #members = new Set<string>();
-  readonly #eulas = new Map<string, readonly string[]>();
+  readonly #defaultLimits: QuotaLimits;
 
-  constructor(
-    seed: Seed,
-    private readonly defaultLimits: QuotaLimits = DEFAULT_QUOTA_LIMITS,
-  ) {
+  constructor(seed: Seed, defaultLimits: QuotaLimits = DEFAULT_QUOTA_LIMITS) {
+    this.#defaultLimits = Object.freeze(quotaLimitsOf(undefined, defaultLimits));
     for (const studio of seed.studios) {
-      this.#studios.set(studio.studioId, studio);
-      for (const m of studio.studioMembers ?? []) this.#admins.add(key(studio.studioId, m.principalId));
-      this.#eulas.set(
-        studio.studioId,
-        (studio.eulaAcceptances ?? []).map((a) => a.eulaId),
-      );
+      const entry = this.#entry(studio.studioId);
+      entry.studio = Object.freeze({ studioId: studio.studioId, state: studio.state });
+      entry.limits = Object.freeze(quotaLimitsOf(studio, defaultLimits));
+      for (const m of studio.studioMembers ?? []) entry.admins.add(m.principalId);
+      entry.eulaIds = (studio.eulaAcceptances ?? []).map((a) => a.eulaId);
     }
     for (const p of seed.launchProfiles ?? []) {
-      this.#profiles.set(key(p.studioId, p.launchProfileId), {
+      const profiles = this.#entry(p.studioId).profiles;
+      let profile = profiles.get(p.launchProfileId);
+      if (profile === undefined) {
+        profile = { members: new Set() };
+        profiles.set(p.launchProfileId, profile);
+      }
+      profile.profile = {
         launchProfileId: p.launchProfileId,
         studioId: p.studioId,
         state: p.state,
         streamConfiguration: p.streamConfiguration,
-      });
-      for (const m of p.launchProfileMembers ?? [])
-        this.#members.add(key(p.studioId, p.launchProfileId, m.principalId));
+      };
+      for (const m of p.launchProfileMembers ?? []) profile.members.add(m.principalId);
     }
     for (const i of seed.streamingImages ?? []) {
       this.#images.set(i.streamingImageId, {
@@ -51,13 +68,21 @@ export class InMemoryCatalog implements Catalog {
     }
   }
 
+  #entry(studioId: string): StudioEntry {
+    let entry = this.#studios.get(studioId);
+    if (entry === undefined) {
+      entry = { eulaIds: NO_EULAS, admins: new Set(), profiles: new Map() };
+      this.#studios.set(studioId, entry);
+    }
+    return entry;
+  }
+
   getStudio(studioId: string): Promise<Studio | undefined> {
-    const s = this.#studios.get(studioId);
-    return Promise.resolve(s === undefined ? undefined : { studioId: s.studioId, state: s.state });
+    return Promise.resolve(this.#studios.get(studioId)?.studio);
   }
 
   getLaunchProfile(studioId: string, launchProfileId: string): Promise<LaunchProfile | undefined> {
-    return Promise.resolve(this.#profiles.get(key(studioId, launchProfileId)));
+    return Promise.resolve(this.#studios.get(studioId)?.profiles.get(launchProfileId)?.profile);
   }
 
   getStreamingImage(studioId: string, streamingImageId: string): Promise<StreamingImage | undefined> {
@@ -68,18 +93,19 @@ export class InMemoryCatalog implements Catalog {
   }
 
   listAcceptedEulaIds(studioId: string): Promise<readonly string[]> {
-    return Promise.resolve(this.#eulas.get(studioId) ?? []);
+    return Promise.resolve(this.#studios.get(studioId)?.eulaIds ?? NO_EULAS);
   }
 
   isStudioAdmin(studioId: string, principalId: string): Promise<boolean> {
-    return Promise.resolve(this.#admins.has(key(studioId, principalId)));
+    return Promise.resolve(this.#studios.get(studioId)?.admins.has(principalId) ?? false);
   }
 
   isLaunchProfileMember(studioId: string, launchProfileId: string, principalId: string): Promise<boolean> {
-    return Promise.resolve(this.#members.has(key(studioId, launchProfileId, principalId)));
+    const profile = this.#studios.get(studioId)?.profiles.get(launchProfileId);
+    return Promise.resolve(profile?.members.has(principalId) ?? false);
   }
 
   getQuotaLimits(studioId: string): Promise<QuotaLimits> {
-    return Promise.resolve(quotaLimitsOf(this.#studios.get(studioId), this.defaultLimits));
+    return Promise.resolve(this.#studios.get(studioId)?.limits ?? this.#defaultLimits);
   }
 }
