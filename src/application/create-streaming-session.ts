@@ -33,6 +33,19 @@ import {
 /** Drops null members: the SDKs treat a null member as absent, and so does the service. */
 export function withoutNulls(input: unknown): unknown {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) return input;
+  // Nearly every request is a plain object without a null member: then it is its own answer, not copied.
+  // Anything else (a null or undefined member, an inherited one, another prototype) is copied as before.
+  let copy = Object.getPrototypeOf(input) !== Object.prototype;
+  if (!copy) {
+    for (const key in input) {
+      const value = (input as Record<string, unknown>)[key];
+      if (value === null || value === undefined || !Object.hasOwn(input, key)) {
+        copy = true;
+        break;
+      }
+    }
+  }
+  if (!copy) return input;
   return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null && v !== undefined));
 }
 
