@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { FastifySchema } from 'fastify';
 import type { Result } from 'neverthrow';
 import type {
   CreateStreamingSessionInput,
@@ -9,6 +10,7 @@ import type {
 } from '../../application/validation/requests.js';
 import type { ApiError, Caller } from '../../domain/index.js';
 import type { StreamingSessions } from '../../streaming-sessions.js';
+import { listResponseSchema, sessionResponseSchema } from './response-schemas.js';
 
 /** What the HTTP adapter needs of the control plane: the facade's operations, nothing of its lifecycle. */
 export type StreamingSessionsApi = Pick<
@@ -47,6 +49,8 @@ export interface Operation {
   readonly jsonBody: boolean;
   /** Members bound to labels or headers: the body may not carry them as well. */
   readonly boundMembers: readonly string[];
+  /** The shapes of its answers, from which fastify compiles their serialisers once. */
+  readonly schema: FastifySchema;
   invoke(
     api: StreamingSessionsApi,
     request: DecodedRequest,
@@ -69,6 +73,7 @@ const createStreamingSession: Operation = {
   url: `${API_PREFIX}/studios/:studioId/streaming-sessions`,
   jsonBody: true,
   boundMembers: ['studioId', 'clientToken'],
+  schema: sessionResponseSchema,
   async invoke(api, request, caller) {
     const clientToken = clientTokenOf(request.headers);
     // The body is unvalidated wire data; the handler's schema checks every member before anything runs.
@@ -88,6 +93,7 @@ const getStreamingSession: Operation = {
   url: `${API_PREFIX}/studios/:studioId/streaming-sessions/:sessionId`,
   jsonBody: false,
   boundMembers: ['studioId', 'sessionId'],
+  schema: sessionResponseSchema,
   async invoke(api, request, caller) {
     const input = { studioId: label(request, 'studioId'), sessionId: label(request, 'sessionId') };
     const result = await api.getStreamingSession(input, caller);
@@ -118,6 +124,7 @@ const listStreamingSessions: Operation = {
   url: `${API_PREFIX}/studios/:studioId/streaming-sessions`,
   jsonBody: false,
   boundMembers: ['studioId'],
+  schema: listResponseSchema,
   async invoke(api, request, caller) {
     const members = LIST_QUERY_MEMBERS.flatMap((name) => {
       const value = request.query[name];
@@ -142,6 +149,7 @@ const stopStreamingSession: Operation = {
   url: `${API_PREFIX}/studios/:studioId/streaming-sessions/:sessionId/stop`,
   jsonBody: true,
   boundMembers: ['studioId', 'sessionId', 'clientToken'],
+  schema: sessionResponseSchema,
   async invoke(api, request, caller) {
     const input = { ...request.body, ...sessionTarget(request) } as unknown as StopStreamingSessionInput;
     const result = await api.stopStreamingSession(input, caller);
@@ -155,6 +163,7 @@ const startStreamingSession: Operation = {
   url: `${API_PREFIX}/studios/:studioId/streaming-sessions/:sessionId/start`,
   jsonBody: true,
   boundMembers: ['studioId', 'sessionId', 'clientToken'],
+  schema: sessionResponseSchema,
   async invoke(api, request, caller) {
     const input = { ...request.body, ...sessionTarget(request) } as unknown as StartStreamingSessionInput;
     const result = await api.startStreamingSession(input, caller);
@@ -168,6 +177,7 @@ const deleteStreamingSession: Operation = {
   url: `${API_PREFIX}/studios/:studioId/streaming-sessions/:sessionId`,
   jsonBody: false,
   boundMembers: ['studioId', 'sessionId', 'clientToken'],
+  schema: sessionResponseSchema,
   async invoke(api, request, caller) {
     const input: DeleteStreamingSessionInput = sessionTarget(request);
     const result = await api.deleteStreamingSession(input, caller);

@@ -297,6 +297,9 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
       method: operation.method,
       url: operation.url,
       config: { operation: operation.name } satisfies RouteLabels,
+      // Response schemas only: fastify compiles a serialiser for each answer. Requests are validated by
+      // the handlers (after the signature check over the raw body), never by fastify.
+      schema: operation.schema,
       handler: handle(operation),
     });
   }
