@@ -21,7 +21,11 @@ function seedFile(accountId: string): string {
 
 /** Starts the server as `npm start` would with these flags and environment, and returns its ARNs. */
 async function arnsServed(argv: string[], env: Record<string, string> = {}): Promise<string[]> {
-  const options = parseServerOptions([...argv, '--port', '0', '--log-level', 'silent'], env)._unsafeUnwrap();
+  // In memory: each server starts empty, and none shares a data directory with another test.
+  const options = parseServerOptions(
+    [...argv, '--port', '0', '--storage', 'memory', '--log-level', 'silent'],
+    env,
+  )._unsafeUnwrap();
   if (options === 'help') throw new Error('unexpected --help');
   const server = await startServer({ ...options, throttle: false, provisionerLatencyMs: 50 });
   const client = new NimbleClient({ endpoint: server.url, region: 'us-west-2', credentials: ARTIST });

@@ -27,7 +27,8 @@ afterEach(async () => {
 
 async function start(argv: readonly string[] = []): Promise<RunningServer> {
   const options = parseServerOptions(
-    ['--port', '0', '--provisioner-latency-ms', '200', ...argv],
+    // In memory: the metrics below are those of a server without a connection pool.
+    ['--port', '0', '--storage', 'memory', '--provisioner-latency-ms', '200', ...argv],
     {},
   )._unsafeUnwrap() as ServerOptions;
   const server = await startServer({ ...options, logLevel: 'silent' });
