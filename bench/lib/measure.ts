@@ -1,5 +1,6 @@
 /**
- * Closed-loop load: `concurrency` lanes each run one operation after another for a fixed time. Each case
+ * Closed-loop load: `concurrency` lanes each run one operation after another for a fixed time (or, for
+ * stores whose cost depends on what they hold, for a fixed number of operations). Each case
  * is run several times, the cases of a workload interleaved (a, b, c, a, b, c, …), so load from elsewhere
  * on the machine falls on every case alike; a case's figure is the median of its runs.
  */
@@ -75,6 +76,41 @@ export async function runLanes(
   };
 }
 
+/**
+ * Runs exactly `count` operations `op(n)` in `concurrency` lanes and times them: for stores whose cost
+ * depends on what they hold, so that every case ends a run with the same number of operations landed.
+ */
+export async function runCount(
+  concurrency: number,
+  count: number,
+  op: (n: number) => Promise<unknown>,
+): Promise<Run> {
+  const latencies: number[] = [];
+  let issued = 0;
+  const start = performance.now();
+  const cpu = process.cpuUsage();
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, count) }, async () => {
+      while (issued < count) {
+        issued++;
+        const began = performance.now();
+        await op(sequence++);
+        latencies.push(performance.now() - began);
+      }
+    }),
+  );
+  const elapsed = (performance.now() - start) / 1000;
+  const used = process.cpuUsage(cpu);
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    rate: latencies.length / elapsed,
+    p50Ms: percentile(sorted, 50),
+    p99Ms: percentile(sorted, 99),
+    ops: latencies.length,
+    cpuUs: (used.user + used.system) / Math.max(1, latencies.length),
+  };
+}
+
 export function summarize(runs: readonly Run[]): Stat {
   return {
     rate: median(runs.map((r) => r.rate)),
@@ -97,25 +133,43 @@ export interface CaseResult extends Stat {
   readonly concurrency: number;
 }
 
+export interface MeasureOptions {
+  readonly concurrency?: readonly number[];
+  /** Sees every run, the warm-up's too (for counting or checking what must have landed). */
+  readonly onRun?: (c: Case, run: Run) => void | Promise<void>;
+  /** Runs before every run, the warm-up's too, untimed (to give a case a fresh store, say). */
+  readonly beforeRun?: (c: Case, concurrency: number) => Promise<void>;
+  /** Runs of exactly this many operations (`runCount`) instead of runs of SECONDS. */
+  readonly count?: number;
+  /** Operations of the warm-up run when `count` is given; `count` by default. */
+  readonly warmUpCount?: number;
+}
+
 /**
  * Measures every case at every concurrency: a short warm-up, then RUNS interleaved rounds. Prints a line
- * per case and concurrency. `onRun` sees every run (for counting what must have landed).
+ * per case and concurrency.
  */
 export async function measureCases(
   label: string,
   cases: readonly Case[],
-  options: { readonly concurrency?: readonly number[]; readonly onRun?: (c: Case, run: Run) => void } = {},
+  options: MeasureOptions = {},
 ): Promise<CaseResult[]> {
+  const { count } = options;
+  const once = async (c: Case, concurrency: number, warmUp: boolean): Promise<Run> => {
+    await options.beforeRun?.(c, concurrency);
+    const run =
+      count === undefined
+        ? await runLanes(concurrency, warmUp ? Math.min(0.5, SECONDS) : SECONDS, c.op)
+        : await runCount(concurrency, warmUp ? (options.warmUpCount ?? count) : count, c.op);
+    await options.onRun?.(c, run);
+    return run;
+  };
   const results: CaseResult[] = [];
   for (const concurrency of options.concurrency ?? CONCURRENCY) {
-    for (const c of cases) options.onRun?.(c, await runLanes(concurrency, Math.min(0.5, SECONDS), c.op));
+    for (const c of cases) await once(c, concurrency, true);
     const runs = new Map<string, Run[]>(cases.map((c) => [c.name, []]));
     for (let round = 0; round < RUNS; round++) {
-      for (const c of cases) {
-        const run = await runLanes(concurrency, SECONDS, c.op);
-        options.onRun?.(c, run);
-        runs.get(c.name)!.push(run);
-      }
+      for (const c of cases) runs.get(c.name)!.push(await once(c, concurrency, false));
     }
     for (const c of cases) {
       const stat = summarize(runs.get(c.name)!);
