@@ -62,6 +62,31 @@ describe('lockDataDirectory', () => {
     await again();
   });
 
+  it('takes over a lock whose process was killed but not yet reaped (a zombie)', async () => {
+    const dir = await dataDir();
+    // `sleep 0.1` exits under a parent (the exec'd `sleep 30`) that never waits for it: a zombie.
+    const parent = spawn('sh', ['-c', 'sleep 0.1 & echo $!; exec sleep 30'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    try {
+      const pid = Number(
+        await new Promise<string>((resolve) =>
+          parent.stdout.once('data', (d: Buffer) => {
+            resolve(d.toString());
+          }),
+        ),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const state = await readFile(`/proc/${String(pid)}/stat`, 'utf8');
+      expect(state.slice(state.lastIndexOf(')') + 2, state.lastIndexOf(')') + 3)).toBe('Z');
+      await writeFile(join(dir, LOCK_FILE), JSON.stringify({ pid, host: 'h', since: 'then' }));
+      const release = await lockDataDirectory(dir);
+      await release();
+    } finally {
+      parent.kill('SIGKILL');
+    }
+  });
+
   it('lets exactly one of several simultaneous starters win', async () => {
     const dir = await dataDir();
     const outcomes = await Promise.allSettled(Array.from({ length: 5 }, () => lockDataDirectory(dir)));

@@ -148,7 +148,13 @@ describe('npm start under a burst of creates', () => {
       LOG_LEVEL: 'warn',
     };
     const output = { text: '' };
-    child = spawn('npm', ['start'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    // The first test built the package; --ignore-scripts skips prestart's build.
+    child = spawn('npm', ['start', '--ignore-scripts'], {
+      cwd: ROOT,
+      env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout?.on('data', (chunk: Buffer) => (output.text += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (output.text += chunk.toString()));
     const [, endpoint = ''] = await waitFor(child, output, /listening on (http:\/\/127\.0\.0\.1:\d+)\n/);
@@ -249,7 +255,7 @@ const create = (clientToken: string) =>
 describe.each(['SIGTERM', 'SIGKILL'] as const)(
   'npm start on its data directory, stopped with %s',
   (signal) => {
-    it('keeps the session, its client token and its quota slot, and provisioning resumes to READY', async () => {
+    it('keeps the session, its client token and its quota slot, provisioning resumes, and a second server on the directory is refused', async () => {
       const settings = await workspace();
       const first = await start(settings);
       expect(first.server.output()).toContain(`embedded PostgreSQL in ${settings.dataDir}`);
@@ -265,6 +271,22 @@ describe.each(['SIGTERM', 'SIGKILL'] as const)(
 
       const second = await start(settings);
       try {
+        if (signal === 'SIGTERM') {
+          // Two servers on one data directory: the next one refuses, naming the holder, and never listens.
+          const holder = /"pid":(\d+)/.exec(await readFile(join(settings.dataDir, 'nimble.lock'), 'utf8'));
+          const third = startServerProcess(
+            { DATA_DIR: settings.dataDir, SEED_FILE: settings.seedFile },
+            { build: false },
+          );
+          running.push(third);
+          const [code] = await third.closed;
+          expect(code).not.toBe(0);
+          expect(third.output()).toContain(
+            `The data directory ${settings.dataDir} is in use by process ${holder?.[1] ?? '?'}`,
+          );
+          expect(third.output()).not.toContain('listening on');
+        }
+        // The server that holds the directory serves on: everything below.
         const got = await second.client.send(
           new GetStreamingSessionCommand({ studioId: STUDIO_ID, sessionId }),
         );
@@ -294,28 +316,3 @@ describe.each(['SIGTERM', 'SIGKILL'] as const)(
     }, 240_000);
   },
 );
-
-describe('two servers on one data directory', () => {
-  it('refuses the second with a message that says which process holds it, and serves on with the first', async () => {
-    const settings = await workspace();
-    const first = await start(settings);
-    const pid = /"pid":(\d+)/.exec(await readFile(join(settings.dataDir, 'nimble.lock'), 'utf8'))?.[1];
-    const second = startServerProcess(
-      { DATA_DIR: settings.dataDir, SEED_FILE: settings.seedFile },
-      { build: false },
-    );
-    running.push(second);
-    const [code] = await second.closed;
-    expect(code).not.toBe(0);
-    expect(second.output()).toContain(`The data directory ${settings.dataDir} is in use by process ${pid}`);
-    expect(second.output()).not.toContain('listening on');
-    try {
-      const { session } = await first.client.send(create('still-serving'));
-      expect(session?.state).toBe('CREATE_IN_PROGRESS');
-    } finally {
-      first.client.destroy();
-    }
-    first.server.signal('SIGTERM');
-    await first.server.closed;
-  }, 240_000);
-});

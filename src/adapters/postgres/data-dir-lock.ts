@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { open, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -28,13 +29,26 @@ export class DataDirectoryInUseError extends Error {
   }
 }
 
+/**
+ * Whether the process is running. A process that was killed stays a zombie until its parent (or init)
+ * reaps it, and signal 0 still reaches a zombie: where `/proc` says so (Linux), a zombie counts as gone,
+ * so a server restarted at once after SIGKILL is not refused by its own corpse.
+ */
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     // EPERM: the process exists but belongs to someone else.
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    // The state follows the command name, which is in parentheses and may itself contain them.
+    const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    // Gone meanwhile where /proc exists; elsewhere (not Linux) signal 0 is all there is to go by.
+    return !existsSync('/proc/self/stat');
   }
 }
 
