@@ -25,6 +25,12 @@ describe('EmbeddedPool', () => {
     expect(inserted).toMatchObject({ command: 'INSERT', rowCount: 2, rows: [] });
     const updated = await pool.query('update counts set n = n + 1 where id = $1', [2]);
     expect(updated).toMatchObject({ command: 'UPDATE', rowCount: 1 });
+    // A write under WITH counts the rows it touched, as its command tag says, not the rows it returned.
+    const touched = await pool.query(
+      'with one as (select $1::int8 as id) update counts set n = n from one where counts.id = one.id',
+      [1],
+    );
+    expect(touched.rowCount).toBe(1);
     const none = await pool.query('delete from counts where id = $1', [99]);
     expect(none.rowCount).toBe(0);
     const selected = await pool.query<{ id: string; n: number; at: Date; total: string }>(

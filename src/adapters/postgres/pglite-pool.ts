@@ -9,7 +9,14 @@ export interface EmbeddedDatabase {
   query(
     text: string,
     params?: unknown[],
-  ): Promise<{ rows: unknown[]; fields: { name: string; dataTypeID: number }[]; affectedRows?: number }>;
+  ): Promise<{
+    rows: unknown[];
+    fields: { name: string; dataTypeID: number }[];
+    affectedRows?: number;
+    /** From the command tag, as node-postgres reports it (PGlite 0.5 and later). */
+    rowCount?: number | null;
+    command?: string;
+  }>;
   exec(text: string): Promise<{ rows: unknown[]; fields: { name: string; dataTypeID: number }[] }[]>;
   close(): Promise<void>;
 }
@@ -104,11 +111,13 @@ class EmbeddedClient {
       };
     }
     const result = await db.query(text, params);
-    const command = commandOf(text);
+    const command = result.command ?? commandOf(text);
     return {
       command,
-      // node-postgres counts the rows a SELECT returned and the rows a write touched.
-      rowCount: command === 'SELECT' || command === 'WITH' ? result.rows.length : (result.affectedRows ?? 0),
+      // The command tag's count, as node-postgres reports it: rows a SELECT returned, rows a write touched.
+      rowCount:
+        result.rowCount ??
+        (command === 'SELECT' || command === 'WITH' ? result.rows.length : (result.affectedRows ?? 0)),
       oid: 0,
       rows: result.rows as R[],
       fields: result.fields.map((f) => ({ ...f, ...FIELD_DEFAULTS })),
