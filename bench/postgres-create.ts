@@ -15,7 +15,8 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
 import { writeBenchmarkSection } from './doc-section.js';
-import { newPool, type Pool } from './lib/library.js';
+import { captureTemplate, floorOp } from './lib/floor.js';
+import { newPool } from './lib/library.js';
 import { loadSeed, PostgresCatalog } from '../src/adapters/postgres/catalog.js';
 import { PostgresEventStore } from '../src/adapters/postgres/event-store.js';
 import { migrate } from '../src/adapters/postgres/migrate.js';
@@ -83,62 +84,6 @@ async function measure(concurrency: number, op: (n: number) => Promise<void>): P
   return { rate: done / ((performance.now() - start) / 1000), cpuUs: (used.user + used.system) / done };
 }
 
-/** What one create writes, captured from a real create, so the floor and the adapter write the same. */
-interface Template {
-  readonly requested: string;
-  readonly reserved: string;
-  readonly ledger: string;
-  readonly session: string;
-  readonly sessionId: string;
-}
-
-async function captureTemplate(pool: Pool, schema: string, sessionId: string): Promise<Template> {
-  const s = `"${schema}"`;
-  const events = await pool.query<{ type: string; data: string }>(
-    `select type, data::text as data from ${s}.events where stream_id = $1 or (type = 'SessionSlotReserved'
-       and data->>'sessionId' = $2)`,
-    [`StreamingSession:${studioId(0)}/${sessionId}`, sessionId],
-  );
-  const view = await pool.query<{ session: string }>(
-    `select session::text as session from ${s}.session_views where session_id = $1`,
-    [sessionId],
-  );
-  const ledger = await pool.query<{ snapshot: string }>(
-    `select snapshot::text as snapshot from ${s}.streams where stream_id = $1`,
-    [`QuotaLedger:${studioId(0)}`],
-  );
-  const data = (type: string) => events.rows.find((r) => r.type === type)?.data ?? '{}';
-  return {
-    requested: data('SessionRequested'),
-    reserved: data('SessionSlotReserved'),
-    ledger: ledger.rows[0]?.snapshot ?? '{}',
-    session: view.rows[0]?.session ?? '{}',
-    sessionId,
-  };
-}
-
-/** The floor: the same writes as one plain statement, with no checks and no function call. */
-const floorSql = (s: string) => `
-with st as (insert into ${s}.streams (stream_id, studio_id, version) values ($1, $2, 1)),
-  lg as (update ${s}.streams set version = version + 1, snapshot = $6::jsonb, snapshot_version = version + 1
-         where stream_id = $3 and studio_id = $2 returning version),
-  ev as (insert into ${s}.events
-           (stream_id, version, studio_id, position, type, type_version, data, recorded_at, transaction_id)
-         select $1, 1, $2, nextval('${s}.event_position'), 'SessionRequested', 1, $4::jsonb, now(), pg_current_xact_id()
-         union all
-         select $3, (select version from lg), $2, nextval('${s}.event_position'), 'SessionSlotReserved', 1, $5::jsonb,
-                now(), pg_current_xact_id()),
-  tk as (insert into ${s}.client_tokens (studio_id, operation, client_token, fingerprint, session_id, expires_at)
-         values ($2, 'CreateStreamingSession', $8, 'fingerprint', $9, 1e15)),
-  vw as (insert into ${s}.session_views
-           (studio_id, session_id, version, state, created_at, created_by, owned_by, session)
-         values ($2, $9, 1, 'CREATE_IN_PROGRESS', 1.7e12, 'creator', 'owner', $7::jsonb))
-insert into ${s}.jobs (studio_id, session_id, kind, due_at) values ($2, $9, 'provision', 0)`;
-
-function withSession(template: string, from: string, to: string): string {
-  return template.split(from).join(to);
-}
-
 interface Row {
   readonly concurrency: number;
   readonly handler: Measured;
@@ -180,25 +125,7 @@ async function run(): Promise<void> {
     const template = await captureTemplate(pool, schema, first._unsafeUnwrap().sessionId);
     for (let i = 1; i < STUDIOS; i++) await create(i);
 
-    const floor = async (n: number) => {
-      const studio = studioId(n % STUDIOS);
-      const sessionId = randomUUID();
-      await pool.query({
-        name: 'bench-floor',
-        text: floorSql(s),
-        values: [
-          `StreamingSession:${studio}/${sessionId}`,
-          studio,
-          `QuotaLedger:${studio}`,
-          withSession(template.requested, template.sessionId, sessionId),
-          withSession(template.reserved, template.sessionId, sessionId),
-          template.ledger,
-          withSession(template.session, template.sessionId, sessionId),
-          randomUUID(),
-          sessionId,
-        ],
-      });
-    };
+    const floor = floorOp(pool, schema, template, STUDIOS);
     // The adapter alone: the handler's unit of work, built by hand, committed with `any` on the ledger.
     const parsed = {
       requested: JSON.parse(template.requested) as Record<string, unknown>,
