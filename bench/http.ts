@@ -7,31 +7,28 @@
  *
  *   npm run bench:http            (BENCH_SECONDS=5 for a quick look; the docs figures use the default)
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
-import autocannon, { type Result } from 'autocannon';
+import type { Result } from 'autocannon';
 import Fastify from 'fastify';
 import { format, resolveConfig } from 'prettier';
 import { SigV4Verifier } from '../src/adapters/http/sigv4.js';
 import { createHttpServer, credentialStoreFromSeed } from '../src/http.js';
 import { createStreamingSessions, type Seed } from '../src/index.js';
+import {
+  BARE_REQUEST,
+  load,
+  signedRequests,
+  startServer,
+  type Request,
+  type Server,
+} from './lib/http-client.js';
 
 const CONNECTIONS = 32;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = 5;
-const STUDIO_ID = 'us-west-2:stid-demo1234abcd5678';
-const ARTIST = {
-  accessKeyId: 'AKIADEMOARTIST000001',
-  secretAccessKey: 'demo-artist-secret-key-000000000000000001',
-};
-const CREATE_PATH = `/2020-08-01/studios/${encodeURIComponent(STUDIO_ID)}/streaming-sessions`;
-const BODY = JSON.stringify({ launchProfileId: 'LpArtistWorkstation001', tags: { project: 'bench' } });
 
 /** The demo seed with quotas out of the way, so every create in the run succeeds. */
 function benchSeed(): Seed {
@@ -64,50 +61,14 @@ async function serve(kind: string): Promise<void> {
   process.stdout.write(`URL ${await app.listen({ port: 0, host: '127.0.0.1' })}\n`);
 }
 
-async function start(kind: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = fork(fileURLToPath(import.meta.url), ['--serve', kind], {
-    execArgv: process.execArgv,
-    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-  });
-  let text = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      text += chunk.toString();
-      const match = /URL (\S+)\n/.exec(text);
-      if (match?.[1] !== undefined) resolve(match[1]);
-    });
-    child.once('exit', (code) => {
-      reject(new Error(`server exited with ${String(code)}`));
-    });
-  });
-  return { url, child };
-}
-
-/** Signs once: the signature stays valid for the whole run (X-Amz-Date may be 15 minutes old). */
-async function signed(
-  url: string,
-  method: string,
-  path: string,
-  body?: string,
-): Promise<Record<string, string>> {
-  const signer = new SignatureV4({
-    credentials: ARTIST,
-    region: 'us-west-2',
-    service: 'nimble',
-    sha256: Sha256,
-  });
-  const headers: Record<string, string> = { host: new URL(url).host };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const request = await signer.sign(
-    new HttpRequest({ method, path, headers, ...(body === undefined ? {} : { body }) }),
-  );
-  return request.headers;
+function start(kind: string): Promise<Server> {
+  return startServer(fileURLToPath(import.meta.url), ['--serve', kind], process.execArgv);
 }
 
 interface Case {
   readonly title: string;
   readonly url: string;
-  readonly request: { method: string; path: string; headers: Record<string, string>; body?: string };
+  readonly request: Request;
 }
 
 /** What a case did over all its rounds. */
@@ -118,17 +79,8 @@ interface Measured {
   readonly p99: number;
 }
 
-async function runOnce(c: Case, seconds: number): Promise<Result> {
-  const result = await autocannon({
-    url: c.url,
-    connections: CONNECTIONS,
-    duration: seconds,
-    requests: [c.request],
-  });
-  const bad = result.non2xx + result.errors + result.timeouts;
-  if (bad > 0)
-    throw new Error(`${c.title}: ${String(bad)} failed requests: ${JSON.stringify(result.statusCodeStats)}`);
-  return result;
+function runOnce(c: Case, seconds: number): Promise<Result> {
+  return load(c.title, c.url, c.request, CONNECTIONS, seconds);
 }
 
 /**
@@ -160,37 +112,12 @@ async function main(): Promise<void> {
   const app = await start('app');
   const bare = await start('bare');
   try {
-    const createHeaders = await signed(app.url, 'POST', CREATE_PATH, BODY);
-    const first = await fetch(`${app.url}${CREATE_PATH}`, {
-      method: 'POST',
-      headers: createHeaders,
-      body: BODY,
-    });
-    const { session } = (await first.json()) as { session: { sessionId: string } };
-    const getPath = `${CREATE_PATH}/${session.sessionId}`;
-    const getHeaders = await signed(app.url, 'GET', getPath);
-    const verifyMicros = await timeVerification(getPath, getHeaders);
+    const requests = await signedRequests(app.url);
+    const verifyMicros = await timeVerification(requests.get.path, requests.get.headers);
     const [bareResult, create, get] = await measure([
-      {
-        title: 'bare fastify (parse JSON, 200)',
-        url: bare.url,
-        request: {
-          method: 'POST',
-          path: '/bare',
-          headers: { 'content-type': 'application/json' },
-          body: BODY,
-        },
-      },
-      {
-        title: 'CreateStreamingSession',
-        url: app.url,
-        request: { method: 'POST', path: CREATE_PATH, headers: createHeaders, body: BODY },
-      },
-      {
-        title: 'GetStreamingSession',
-        url: app.url,
-        request: { method: 'GET', path: getPath, headers: getHeaders },
-      },
+      { title: 'bare fastify (parse JSON, 200)', url: bare.url, request: BARE_REQUEST },
+      { title: 'CreateStreamingSession', url: app.url, request: requests.create },
+      { title: 'GetStreamingSession', url: app.url, request: requests.get },
     ]);
     if (bareResult === undefined || create === undefined || get === undefined)
       throw new Error('missing results');

@@ -3,13 +3,17 @@
  * in-memory storage) beside a bare fastify endpoint that parses the same JSON body and answers 200, with
  * autocannon at 1, 8 and 32 connections. Servers run in child processes.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
-import autocannon, { type Result } from 'autocannon';
+import {
+  BARE_REQUEST,
+  load,
+  signedRequests,
+  startServer,
+  type Request,
+  type Server,
+} from '../lib/http-client.js';
 import {
   CONCURRENCY,
   expectCount,
@@ -23,39 +27,16 @@ import {
 import { save, type CpuProfile } from '../lib/profile.js';
 import type { Profiler, Table, WorkloadResult } from './types.js';
 
-const STUDIO_ID = 'us-west-2:stid-demo1234abcd5678';
-const ARTIST = {
-  accessKeyId: 'AKIADEMOARTIST000001',
-  secretAccessKey: 'demo-artist-secret-key-000000000000000001',
-};
-const CREATE_PATH = `/2020-08-01/studios/${encodeURIComponent(STUDIO_ID)}/streaming-sessions`;
-const BODY = JSON.stringify({ launchProfileId: 'LpArtistWorkstation001', tags: { project: 'bench' } });
 export const BARE = 'bare fastify';
 export const HTTP_CREATE = 'CreateStreamingSession';
 export const HTTP_GET = 'GetStreamingSession';
 
-interface Server {
-  readonly url: string;
-  readonly child: ChildProcess;
-}
-
-async function start(kind: string): Promise<Server> {
-  const child = fork(fileURLToPath(new URL('../lib/http-server.ts', import.meta.url)), [kind], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-  });
-  let text = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      text += chunk.toString();
-      const match = /URL (\S+)\n/.exec(text);
-      if (match?.[1] !== undefined) resolve(match[1]);
-    });
-    child.once('exit', (code) => {
-      reject(new Error(`server exited with ${String(code)}`));
-    });
-  });
-  return { url, child };
+function start(kind: string): Promise<Server> {
+  return startServer(
+    fileURLToPath(new URL('../lib/http-server.ts', import.meta.url)),
+    [kind],
+    ['--import', 'tsx'],
+  );
 }
 
 function ask<T>(child: ChildProcess, message: object, key: string): Promise<T> {
@@ -71,43 +52,14 @@ function ask<T>(child: ChildProcess, message: object, key: string): Promise<T> {
   });
 }
 
-/** Signs once: the signature stays valid for the whole run (X-Amz-Date may be 15 minutes old). */
-async function signed(
-  url: string,
-  method: string,
-  path: string,
-  body?: string,
-): Promise<Record<string, string>> {
-  const signer = new SignatureV4({
-    credentials: ARTIST,
-    region: 'us-west-2',
-    service: 'nimble',
-    sha256: Sha256,
-  });
-  const headers: Record<string, string> = { host: new URL(url).host };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const request = await signer.sign(
-    new HttpRequest({ method, path, headers, ...(body === undefined ? {} : { body }) }),
-  );
-  return request.headers;
-}
-
 interface HttpCase {
   readonly name: string;
   readonly server: Server;
-  readonly request: { method: string; path: string; headers: Record<string, string>; body?: string };
+  readonly request: Request;
 }
 
 async function runOnce(c: HttpCase, connections: number, seconds: number): Promise<Run & { ok: number }> {
-  const result: Result = await autocannon({
-    url: c.server.url,
-    connections,
-    duration: seconds,
-    requests: [c.request],
-  });
-  const bad = result.non2xx + result.errors + result.timeouts;
-  if (bad > 0)
-    throw new Error(`${c.name}: ${String(bad)} failed requests: ${JSON.stringify(result.statusCodeStats)}`);
+  const result = await load(c.name, c.server.url, c.request, connections, seconds);
   const ok = result['2xx'];
   return {
     rate: ok / result.duration,
@@ -123,36 +75,12 @@ export async function httpWorkload(profile: Profiler): Promise<WorkloadResult> {
   const app = await start('app');
   const bare = await start('bare');
   try {
-    const createHeaders = await signed(app.url, 'POST', CREATE_PATH, BODY);
-    const first = await fetch(`${app.url}${CREATE_PATH}`, {
-      method: 'POST',
-      headers: createHeaders,
-      body: BODY,
-    });
-    const { session } = (await first.json()) as { session: { sessionId: string } };
+    const requests = await signedRequests(app.url);
     let creates = 1;
-    const getPath = `${CREATE_PATH}/${session.sessionId}`;
     const cases: HttpCase[] = [
-      {
-        name: BARE,
-        server: bare,
-        request: {
-          method: 'POST',
-          path: '/bare',
-          headers: { 'content-type': 'application/json' },
-          body: BODY,
-        },
-      },
-      {
-        name: HTTP_CREATE,
-        server: app,
-        request: { method: 'POST', path: CREATE_PATH, headers: createHeaders, body: BODY },
-      },
-      {
-        name: HTTP_GET,
-        server: app,
-        request: { method: 'GET', path: getPath, headers: await signed(app.url, 'GET', getPath) },
-      },
+      { name: BARE, server: bare, request: BARE_REQUEST },
+      { name: HTTP_CREATE, server: app, request: requests.create },
+      { name: HTTP_GET, server: app, request: requests.get },
     ];
     log('workload 4: HTTP');
     const results: CaseResult[] = [];
