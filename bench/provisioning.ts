@@ -11,7 +11,6 @@
  *   DATABASE_URL=postgres://… npm run bench:provisioning     (BENCH_SESSIONS=500 for the instant case)
  */
 import 'reflect-metadata';
-import { Container, ContainerModule } from 'inversify';
 import { cpus } from 'node:os';
 import { loadSeed, PostgresCatalog } from '../src/adapters/postgres/catalog.js';
 import { migrate } from '../src/adapters/postgres/migrate.js';
@@ -24,12 +23,12 @@ import {
   TOKENS,
   type Caller,
   type Catalog,
-  type EventStore,
   type Seed,
   type StorageAdapter,
 } from '../src/index.js';
 import { writeBenchmarkSection } from './doc-section.js';
 import { newPool, type Pool } from './lib/library.js';
+import { watchingReady } from './lib/watch-ready.js';
 
 const BURST = 500;
 const BOOT_MS = 5_000;
@@ -59,39 +58,6 @@ const seed: Seed = {
   ],
   streamingImages: [{ streamingImageId: 'ImgBenchAmazon0000001', owner: 'amazon', state: 'READY' }],
 };
-
-/** The storage with its event store wrapped so that each commit recording SessionReady is seen. */
-function watchingReady(inner: StorageAdapter, onReady: (sessionId: string) => void): StorageAdapter {
-  const parts = new Container();
-  parts.load(inner.module);
-  const store = parts.get(TOKENS.EventStore);
-  const watched: EventStore = {
-    read: (id) => store.read(id),
-    readSnapshot: (id) => store.readSnapshot(id),
-    readAll: (after, limit) => store.readAll(after, limit),
-    findClientToken: (key, now) => store.findClientToken(key, now),
-    commit: async (unit, now) => {
-      const result = await store.commit(unit, now);
-      if (result.isOk()) {
-        for (const append of unit.appends) {
-          if (append.events.some((e) => e.type === 'SessionReady'))
-            onReady(append.streamId.split('/').at(-1)!);
-        }
-      }
-      return result;
-    },
-  };
-  return {
-    name: `${inner.name} (watched)`,
-    module: new ContainerModule(({ bind }) => {
-      bind(TOKENS.EventStore).toConstantValue(watched);
-      bind(TOKENS.SessionViews).toConstantValue(parts.get(TOKENS.SessionViews));
-      bind(TOKENS.JobQueue).toConstantValue(parts.get(TOKENS.JobQueue));
-    }),
-    ...(inner.open === undefined ? {} : { open: () => inner.open!() }),
-    close: () => inner.close(),
-  };
-}
 
 interface BurstFigures {
   readonly storage: string;
