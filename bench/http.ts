@@ -17,6 +17,7 @@ import { format, resolveConfig } from 'prettier';
 import { SigV4Verifier } from '../src/adapters/http/sigv4.js';
 import { createHttpServer, credentialStoreFromSeed } from '../src/http.js';
 import { createStreamingSessions, type Seed } from '../src/index.js';
+import { httpSeed } from './lib/fixtures.js';
 import {
   BARE_REQUEST,
   load,
@@ -32,14 +33,7 @@ const ROUNDS = 5;
 
 /** The demo seed with quotas out of the way, so every create in the run succeeds. */
 function benchSeed(): Seed {
-  const demo = JSON.parse(readFileSync(new URL('../seeds/demo.json', import.meta.url), 'utf8')) as Seed;
-  return {
-    ...demo,
-    studios: demo.studios.map((s) => ({
-      ...s,
-      quotas: { maxSessions: 1_000_000_000, maxSessionsPerInstanceFamily: { g4dn: 1_000_000_000 } },
-    })),
-  };
+  return httpSeed(JSON.parse(readFileSync(new URL('../seeds/demo.json', import.meta.url), 'utf8')) as Seed);
 }
 
 /** Child process: serve the real adapter or the bare endpoint, and print the URL. */

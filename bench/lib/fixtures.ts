@@ -46,3 +46,14 @@ export function createInput(n: number, run: string): CreateStreamingSessionInput
     tags: { project: 'bench' },
   };
 }
+
+/** The demo seed (its credentials sign the HTTP requests) with quotas out of the way. */
+export function httpSeed(demo: Seed): Seed {
+  return {
+    ...demo,
+    studios: demo.studios.map((s) => ({
+      ...s,
+      quotas: { maxSessions: 1_000_000_000, maxSessionsPerInstanceFamily: { g4dn: 1_000_000_000 } },
+    })),
+  };
+}

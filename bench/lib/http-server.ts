@@ -6,19 +6,9 @@
 import 'reflect-metadata';
 import { createHttpServer, credentialStoreFromSeed } from '../../src/http.js';
 import { createStreamingSessions, type Seed } from '../../src/index.js';
+import { httpSeed } from './fixtures.js';
 import { fastify } from './library.js';
 import { serveProfilesOverIpc } from './profile.js';
-
-/** The demo seed (its credentials sign the requests) with quotas out of the way. */
-export function httpSeed(demo: Seed): Seed {
-  return {
-    ...demo,
-    studios: demo.studios.map((s) => ({
-      ...s,
-      quotas: { maxSessions: 1_000_000_000, maxSessionsPerInstanceFamily: { g4dn: 1_000_000_000 } },
-    })),
-  };
-}
 
 async function serve(kind: string): Promise<void> {
   serveProfilesOverIpc();
