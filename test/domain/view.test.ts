@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   StreamingSession,
@@ -143,6 +144,21 @@ describe('ARN (reference §5) and timestamps (§1.4)', () => {
     expect(formatTimestamp(0)).toBe('1970-01-01T00:00:00Z');
     expect(formatTimestamp(Date.UTC(2024, 0, 2, 3, 4, 5, 999))).toBe('2024-01-02T03:04:05Z');
     expect(formatTimestamp(Date.UTC(2030, 11, 31, 23, 59, 59, 1))).toBe('2030-12-31T23:59:59Z');
+  });
+
+  it("timestamps are toISOString's text without the milliseconds, for any instant a Date holds", () => {
+    const iso = (instant: number) =>
+      new Date(Math.floor(instant / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const maxDate = 8.64e15;
+    fc.assert(
+      fc.property(fc.integer({ min: -maxDate, max: maxDate }), (instant) => {
+        expect(formatTimestamp(instant)).toBe(iso(instant));
+      }),
+      { numRuns: 2000 },
+    );
+    for (const instant of [-1, 999, Date.UTC(999, 11, 31, 23, 59, 59), Date.UTC(10_000, 0, 1), maxDate]) {
+      expect(formatTimestamp(instant)).toBe(iso(instant));
+    }
   });
 });
 

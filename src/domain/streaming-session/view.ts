@@ -50,9 +50,23 @@ export interface StreamingSessionView {
   readonly volumeRetentionMode?: VolumeRetentionMode;
 }
 
-/** ISO-8601 in UTC with whole seconds, `2024-01-02T03:04:05Z`: the form SDK v3 parses (reference §1.4). */
+const twoDigits = (n: number): string => (n < 10 ? `0${String(n)}` : String(n));
+
+/**
+ * ISO-8601 in UTC with whole seconds, `2024-01-02T03:04:05Z`: the form SDK v3 parses (reference §1.4).
+ * Written from the date's UTC fields, which costs less than half of `toISOString` and a regular expression;
+ * years outside 1000–9999, which `toISOString` writes in its own expanded form, take that path.
+ */
 export function formatTimestamp(instant: Instant): string {
-  return new Date(Math.floor(instant / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const date = new Date(instant);
+  const year = date.getUTCFullYear();
+  if (year < 1000 || year > 9999) {
+    return new Date(Math.floor(instant / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  }
+  return (
+    `${String(year)}-${twoDigits(date.getUTCMonth() + 1)}-${twoDigits(date.getUTCDate())}` +
+    `T${twoDigits(date.getUTCHours())}:${twoDigits(date.getUTCMinutes())}:${twoDigits(date.getUTCSeconds())}Z`
+  );
 }
 
 /** The region of a studio id (`us-west-2:stid-…`), or the default when it has no prefix. */
