@@ -156,6 +156,86 @@ export function testAtomicCommitContract({ subject, commitOk }: ContractContext)
       expect(result).toEqual(ok({ versions: { 'S-a': 1, 'S-b': 3 } }));
     });
 
+    it('appends to streams listed in any order, reporting each version and the stream that conflicts', async () => {
+      await commitOk({ appends: [append('S-a', ExpectedVersion.noStream, 'A1')] });
+      await commitOk({ appends: [append('S-c', ExpectedVersion.noStream, 'C1', 'C2')] });
+      // Two streams listed against their key order, then three.
+      expect(
+        await s().store.commit(
+          {
+            appends: [
+              append('S-c', ExpectedVersion.exact(2), 'C3'),
+              append('S-a', ExpectedVersion.any, 'A2'),
+            ],
+          },
+          T0,
+        ),
+      ).toEqual(ok({ versions: { 'S-c': 3, 'S-a': 2 } }));
+      expect(
+        await s().store.commit(
+          {
+            appends: [
+              append('S-c', ExpectedVersion.exact(3), 'C4', 'C5'),
+              append('S-b', ExpectedVersion.noStream, 'B1'),
+              append('S-a', ExpectedVersion.exact(2), 'A3'),
+            ],
+          },
+          T0,
+        ),
+      ).toEqual(ok({ versions: { 'S-c': 5, 'S-b': 1, 'S-a': 3 } }));
+      expect((await s().store.read('S-c')).events.map((e) => [e.type, e.streamVersion])).toEqual([
+        ['C1', 1],
+        ['C2', 2],
+        ['C3', 3],
+        ['C4', 4],
+        ['C5', 5],
+      ]);
+      const logBefore = await s().store.readAll(0, 1000);
+      expect(
+        await s().store.commit(
+          {
+            appends: [
+              append('S-c', ExpectedVersion.exact(5), 'C6'),
+              append('S-b', ExpectedVersion.exact(7), 'B2'),
+              append('S-a', ExpectedVersion.exact(3), 'A4'),
+            ],
+          },
+          T0,
+        ),
+      ).toEqual(
+        err({ type: 'WrongExpectedVersion', streamId: 'S-b', expected: ExpectedVersion.exact(7), actual: 1 }),
+      );
+      expect(
+        await s().store.commit(
+          {
+            appends: [
+              append('S-b', ExpectedVersion.exact(1), 'B2'),
+              append('S-a', ExpectedVersion.exact(9), 'A4'),
+            ],
+          },
+          T0,
+        ),
+      ).toEqual(
+        err({ type: 'WrongExpectedVersion', streamId: 'S-a', expected: ExpectedVersion.exact(9), actual: 3 }),
+      );
+      expect(await s().store.readAll(0, 1000)).toEqual(logBefore);
+    });
+
+    it('commits units that share streams but list them in opposite orders, all at once', async () => {
+      // Each unit locks the streams it writes; were they not locked in one order whatever the unit's own,
+      // two of these could each hold one stream and wait for the other.
+      const units = Array.from({ length: 40 }, (_, i) => ({
+        appends:
+          i % 2 === 0
+            ? [append('S-x', ExpectedVersion.any, `X${i}`), append('S-y', ExpectedVersion.any, `Y${i}`)]
+            : [append('S-y', ExpectedVersion.any, `Y${i}`), append('S-x', ExpectedVersion.any, `X${i}`)],
+      }));
+      const results = await Promise.all(units.map((unit) => s().store.commit(unit, T0)));
+      expect(results.every((r) => r.isOk())).toBe(true);
+      expect((await s().store.read('S-x')).version).toBe(40);
+      expect((await s().store.read('S-y')).version).toBe(40);
+    });
+
     it('writes nothing at all when the second stream conflicts', async () => {
       await commitOk({ appends: [append('S-b', ExpectedVersion.noStream, 'B1')] });
       const logBefore = await s().store.readAll(0, 1000);
