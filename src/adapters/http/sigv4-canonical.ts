@@ -87,8 +87,12 @@ function canonicalQuery(query: string): string | undefined {
     .join('&');
 }
 
+/** What canonicalValue changes: a line break, a tab, two spaces running, a space at either end. */
+const FOLDED = /[\r\n\t]| {2}|^ | $/;
+
 /** A header value with line breaks and runs of blanks folded to one space, and trimmed of one each end. */
 function canonicalValue(value: string): string {
+  if (!FOLDED.test(value)) return value;
   return value
     .replace(/[\r\n]/g, ' ')
     .replace(/[ \t]+/g, ' ')

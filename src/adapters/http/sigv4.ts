@@ -1,3 +1,4 @@
+import * as nodeCrypto from 'node:crypto';
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { err, ok, type Result } from 'neverthrow';
@@ -41,6 +42,18 @@ export interface ReceivedRequest {
 const denied = (code: string, message: string, context: Record<string, string> = {}) =>
   err(accessDenied(code, message, context));
 
+/** `crypto.hash`, the one-shot digest (Node 20.12 and later): no Hash object per call. */
+const oneShot = (nodeCrypto as { hash?: typeof nodeCrypto.hash }).hash;
+
+/** SHA-256 in lower-case hex: one-shot where Node has it, through a Hash object where it does not. */
+const sha256Hex: (data: string | Uint8Array) => string =
+  oneShot === undefined
+    ? (data) => createHash('sha256').update(data).digest('hex')
+    : (data) => oneShot('sha256', data, 'hex');
+
+/** The SHA-256 of no bytes, the payload hash of every request without a body (gets, lists, deletes). */
+const EMPTY_PAYLOAD_HASH = sha256Hex(new Uint8Array(0));
+
 /** Client-supplied text echoed in an error, cut to a length that cannot bloat the response. */
 const echo = (text: string): string => text.slice(0, 256);
 
@@ -82,7 +95,7 @@ export class SigV4Verifier {
         accessKeyId: echo(auth.accessKeyId),
       });
     }
-    const payloadHash = createHash('sha256').update(request.body).digest('hex');
+    const payloadHash = request.body.length === 0 ? EMPTY_PAYLOAD_HASH : sha256Hex(request.body);
     const claimedHash = headerValue(request.headers, 'x-amz-content-sha256');
     if (claimedHash !== undefined && claimedHash !== payloadHash) {
       return denied('PAYLOAD_HASH_MISMATCH', 'X-Amz-Content-Sha256 is not the SHA-256 of the request body.');
@@ -230,7 +243,7 @@ export class SigV4Verifier {
       'AWS4-HMAC-SHA256',
       signed.amzDate,
       `${auth.date}/${auth.region}/${SIGNING_SERVICE}/aws4_request`,
-      createHash('sha256').update(canonical, 'utf8').digest('hex'),
+      sha256Hex(canonical),
     ].join('\n');
     const cached = this.#signingKeys.get(scope, secretAccessKey);
     const key = cached ?? deriveSigningKey(secretAccessKey, scope);
