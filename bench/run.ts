@@ -158,6 +158,7 @@ async function main(): Promise<void> {
             rate: Math.round(r.rate * 10) / 10,
             p50Ms: Math.round(r.p50Ms * 1000) / 1000,
             p99Ms: Math.round(r.p99Ms * 1000) / 1000,
+            ...(t.cpu === true ? { cpuUs: Math.round(r.cpuUs), dbCpuUs: Math.round(r.dbCpuUs) } : {}),
             runs: r.runs,
           })),
         })),

@@ -5,6 +5,9 @@
  * on the machine falls on every case alike; a case's figure is the median of its runs.
  */
 
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+
 /** Durations and repetitions, shortened by BENCH_QUICK=1 for a smoke run. */
 export const QUICK = process.env.BENCH_QUICK === '1';
 export const RUNS = QUICK ? 1 : 3;
@@ -20,6 +23,8 @@ export interface Run {
   readonly ops: number;
   /** CPU time of this process per operation (µs), user + system. */
   readonly cpuUs: number;
+  /** CPU time of this machine's PostgreSQL server processes per operation (µs); NaN where unknown. */
+  readonly dbCpuUs: number;
 }
 
 /** A case at one concurrency: the median of its runs, and the runs. */
@@ -28,7 +33,51 @@ export interface Stat {
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly cpuUs: number;
+  readonly dbCpuUs: number;
   readonly runs: readonly number[];
+}
+
+/** Clock ticks per second of /proc's CPU times (`getconf CLK_TCK`), or undefined where /proc is not Linux's. */
+const TICKS_PER_SECOND = ((): number | undefined => {
+  try {
+    if (readdirSync('/proc').length === 0) return undefined;
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || undefined;
+  } catch {
+    return undefined;
+  }
+})();
+
+/**
+ * CPU time (µs, user + system) of every PostgreSQL server process on this machine, from /proc: the
+ * backends serving the benchmark's connections and the server's own workers (WAL writer, checkpointer).
+ * Undefined without Linux's /proc, or when no process is PostgreSQL's (a server on another host). The
+ * kernel counts in clock ticks (10 ms), so a run of a few seconds reads it to about a percent.
+ */
+export function postgresCpuUs(): number | undefined {
+  if (TICKS_PER_SECOND === undefined) return undefined;
+  let ticks = 0;
+  let found = false;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // gone since the listing
+    }
+    const close = stat.lastIndexOf(')');
+    if (!stat.slice(stat.indexOf('(') + 1, close).startsWith('postgres')) continue;
+    // After the command: state, ppid, … ; utime and stime are the 14th and 15th fields of the line.
+    const fields = stat.slice(close + 2).split(' ');
+    ticks += Number(fields[11]) + Number(fields[12]);
+    found = true;
+  }
+  return found ? (ticks * 1_000_000) / TICKS_PER_SECOND : undefined;
+}
+
+/** PostgreSQL's CPU per operation between two readings of postgresCpuUs; NaN if either is unknown. */
+function perOperation(before: number | undefined, after: number | undefined, ops: number): number {
+  return before === undefined || after === undefined ? Number.NaN : (after - before) / Math.max(1, ops);
 }
 
 export function percentile(sorted: ArrayLike<number>, p: number): number {
@@ -55,6 +104,7 @@ export async function runLanes(
   const start = performance.now();
   const end = start + seconds * 1000;
   const cpu = process.cpuUsage();
+  const db = postgresCpuUs();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (performance.now() < end) {
@@ -73,6 +123,7 @@ export async function runLanes(
     p99Ms: percentile(sorted, 99),
     ops: latencies.length,
     cpuUs: (used.user + used.system) / Math.max(1, latencies.length),
+    dbCpuUs: perOperation(db, postgresCpuUs(), latencies.length),
   };
 }
 
@@ -89,6 +140,7 @@ export async function runCount(
   let issued = 0;
   const start = performance.now();
   const cpu = process.cpuUsage();
+  const db = postgresCpuUs();
   await Promise.all(
     Array.from({ length: Math.min(concurrency, count) }, async () => {
       while (issued < count) {
@@ -108,6 +160,7 @@ export async function runCount(
     p99Ms: percentile(sorted, 99),
     ops: latencies.length,
     cpuUs: (used.user + used.system) / Math.max(1, latencies.length),
+    dbCpuUs: perOperation(db, postgresCpuUs(), latencies.length),
   };
 }
 
@@ -117,6 +170,7 @@ export function summarize(runs: readonly Run[]): Stat {
     p50Ms: median(runs.map((r) => r.p50Ms)),
     p99Ms: median(runs.map((r) => r.p99Ms)),
     cpuUs: median(runs.map((r) => r.cpuUs)),
+    dbCpuUs: median(runs.map((r) => r.dbCpuUs)),
     runs: runs.map((r) => Math.round(r.rate)),
   };
 }

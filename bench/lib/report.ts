@@ -9,6 +9,9 @@ export interface CaseRow {
   readonly rate: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
+  /** CPU per operation (µs): the benchmark process's, and the PostgreSQL server processes'. */
+  readonly cpuUs?: number;
+  readonly dbCpuUs?: number;
   readonly runs: readonly number[];
 }
 
@@ -17,6 +20,8 @@ export interface ReportTable {
   readonly cases: Readonly<Record<string, string>>;
   readonly results: readonly CaseRow[];
   readonly ratios: readonly { readonly of: string; readonly to: string }[];
+  /** Whether to show CPU per operation under the rates. */
+  readonly cpu?: boolean;
 }
 
 export interface ReportWorkload {
@@ -107,6 +112,7 @@ export function renderTable(table: ReportTable): string[] {
     lines.push(`| ${String(c)} | ${cells.join(' | ')} |${ratios.map((r) => ` ${r} |`).join('')}`);
   }
   lines.push('', ...names.map((n) => `- **${n}**: ${table.cases[n] ?? ''}`));
+  if (table.cpu === true) lines.push('', ...renderCpu(table, names, levels));
   lines.push(
     '',
     `Runs (operations per second, in order): ${levels
@@ -117,6 +123,28 @@ export function renderTable(table: ReportTable): string[] {
       .join(' — ')}.`,
   );
   return lines;
+}
+
+/**
+ * CPU per operation beside the rates: the benchmark process's (the client: the handler and the driver, or
+ * the floor's one statement) and PostgreSQL's server processes' (read from /proc), in µs, so a ratio can be
+ * traced to the side that pays for it. Both sides share the machine's cores.
+ */
+function renderCpu(table: ReportTable, names: readonly string[], levels: readonly number[]): string[] {
+  const us = (n: number | undefined): string => (n === undefined || !Number.isFinite(n) ? '–' : int(n));
+  return [
+    `CPU per operation, µs (median of the runs): this process / PostgreSQL's server processes`,
+    '',
+    `| concurrency | ${names.join(' | ')} |`,
+    `| ---: |${names.map(() => ' ---: |').join('')}`,
+    ...levels.map((c) => {
+      const cells = names.map((name) => {
+        const row = table.results.find((r) => r.case === name && r.concurrency === c);
+        return `${us(row?.cpuUs)} / ${us(row?.dbCpuUs)}`;
+      });
+      return `| ${String(c)} | ${cells.join(' | ')} |`;
+    }),
+  ];
 }
 
 function renderProfile(p: ReportProfile): string[] {

@@ -67,6 +67,7 @@ async function runOnce(c: HttpCase, connections: number, seconds: number): Promi
     p99Ms: result.latency.p99,
     ops: ok,
     cpuUs: Number.NaN,
+    dbCpuUs: Number.NaN,
     ok,
   };
 }

@@ -11,6 +11,8 @@ export interface Table {
   readonly ratios: readonly { readonly of: string; readonly to: string }[];
   /** Unit of `rate`: operations per second by default. */
   readonly unit?: string;
+  /** Whether the report shows CPU per operation, this process's and PostgreSQL's (the SQL workloads). */
+  readonly cpu?: boolean;
 }
 
 export interface WorkloadResult {

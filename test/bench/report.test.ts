@@ -71,6 +71,21 @@ describe('performance report', () => {
     expect(page).toContain('Verified after the runs: rows: 4 = 4.');
   });
 
+  it('shows CPU per operation on both sides only for tables that ask for it', () => {
+    const table = report.workloads[0]!.tables[0]!;
+    expect(renderTable(table).join('\n')).not.toContain('CPU per operation');
+    const withCpu = {
+      ...table,
+      cpu: true,
+      results: table.results.map((r, i) => (i === 0 ? { ...r, cpuUs: 120.4, dbCpuUs: 1234.6 } : r)),
+    };
+    const lines = renderTable(withCpu);
+    const at = lines.findIndex((l) => l.startsWith('CPU per operation'));
+    expect(at).toBeGreaterThan(0);
+    expect(lines.slice(at).find((l) => l.startsWith('| 1 |'))).toBe('| 1 | 120 / 1,235 | – / – |');
+    expect(lines.slice(at).find((l) => l.startsWith('| 8 |'))).toBe('| 8 | – / – | – / – |');
+  });
+
   it('says when every target was met and no profile was taken', () => {
     const page = renderMarkdown({ ...report, targets: [report.targets[1]!], profiles: [] });
     expect(page).toContain('Every target was met in this run; no profile was taken.');
