@@ -1,7 +1,8 @@
 /**
  * A server for the HTTP workload, run in a child process so the load generator does not share its event
  * loop: `app` (the real HTTP adapter, in-memory storage, throttling and provisioning off) or `bare`
- * (fastify parsing the JSON body and answering 200). Prints its URL; answers `{count}` and profiles over IPC.
+ * (fastify parsing the JSON body and answering 200). Prints its URL; answers `{count}`, `{cpu}` (its CPU
+ * time so far, µs) and profiles over IPC.
  */
 import 'reflect-metadata';
 import { createHttpServer, credentialStoreFromSeed } from '../../src/http.js';
@@ -12,6 +13,12 @@ import { serveProfilesOverIpc } from './profile.js';
 
 async function serve(kind: string): Promise<void> {
   serveProfilesOverIpc();
+  process.on('message', (message: { cpu?: true }) => {
+    if (message.cpu === true) {
+      const used = process.cpuUsage();
+      process.send?.({ cpuUs: used.user + used.system });
+    }
+  });
   if (kind === 'bare') {
     const app = fastify();
     app.post('/bare', (request, reply) => reply.code(200).send({ received: request.body !== undefined }));

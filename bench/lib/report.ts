@@ -15,13 +15,16 @@ export interface CaseRow {
   readonly runs: readonly number[];
 }
 
+/** Which CPU figures a table shows under its rates. */
+export type CpuColumns = 'client-and-database' | 'server';
+
 export interface ReportTable {
   readonly title: string;
   readonly cases: Readonly<Record<string, string>>;
   readonly results: readonly CaseRow[];
   readonly ratios: readonly { readonly of: string; readonly to: string }[];
-  /** Whether to show CPU per operation under the rates. */
-  readonly cpu?: boolean;
+  /** Which CPU per operation to show under the rates, if any. */
+  readonly cpu?: CpuColumns;
 }
 
 export interface ReportWorkload {
@@ -112,7 +115,7 @@ export function renderTable(table: ReportTable): string[] {
     lines.push(`| ${String(c)} | ${cells.join(' | ')} |${ratios.map((r) => ` ${r} |`).join('')}`);
   }
   lines.push('', ...names.map((n) => `- **${n}**: ${table.cases[n] ?? ''}`));
-  if (table.cpu === true) lines.push('', ...renderCpu(table, names, levels));
+  if (table.cpu !== undefined) lines.push('', ...renderCpu(table, table.cpu, names, levels));
   lines.push(
     '',
     `Runs (operations per second, in order): ${levels
@@ -126,21 +129,30 @@ export function renderTable(table: ReportTable): string[] {
 }
 
 /**
- * CPU per operation beside the rates: the benchmark process's (the client: the handler and the driver, or
- * the floor's one statement) and PostgreSQL's server processes' (read from /proc), in µs, so a ratio can be
- * traced to the side that pays for it. Both sides share the machine's cores.
+ * CPU per operation beside the rates, in µs, so a ratio can be traced to the side that pays for it: on SQL
+ * tables the benchmark process's (the client: the handler and the driver, or the floor's one statement) and
+ * PostgreSQL's server processes' (read from /proc); on HTTP tables the server process's. Every side shares
+ * the machine's cores.
  */
-function renderCpu(table: ReportTable, names: readonly string[], levels: readonly number[]): string[] {
+function renderCpu(
+  table: ReportTable,
+  columns: CpuColumns,
+  names: readonly string[],
+  levels: readonly number[],
+): string[] {
   const us = (n: number | undefined): string => (n === undefined || !Number.isFinite(n) ? '–' : int(n));
+  const both = columns === 'client-and-database';
   return [
-    `CPU per operation, µs (median of the runs): this process / PostgreSQL's server processes`,
+    both
+      ? `CPU per operation, µs (median of the runs): this process / PostgreSQL's server processes`
+      : 'CPU per request of the server process, µs (median of the runs)',
     '',
     `| concurrency | ${names.join(' | ')} |`,
     `| ---: |${names.map(() => ' ---: |').join('')}`,
     ...levels.map((c) => {
       const cells = names.map((name) => {
         const row = table.results.find((r) => r.case === name && r.concurrency === c);
-        return `${us(row?.cpuUs)} / ${us(row?.dbCpuUs)}`;
+        return both ? `${us(row?.cpuUs)} / ${us(row?.dbCpuUs)}` : us(row?.cpuUs);
       });
       return `| ${String(c)} | ${cells.join(' | ')} |`;
     }),

@@ -120,7 +120,7 @@ export async function createWorkloads(pool: Pool, profile: Profiler): Promise<Wo
         ...opened.filter((o) => o.sql).map((o) => ({ of: handlerCase(o.name), to: FLOOR })),
         { of: handlerCase('PostgreSQL'), to: EMMETT_PG },
       ],
-      cpu: true,
+      cpu: 'client-and-database',
     };
     const lanes = (c: Case) => () => runLanes(8, 3, c.op);
     await profile(

@@ -69,7 +69,7 @@ export async function getWorkload(pool: Pool, profile: Profiler): Promise<Worklo
       },
       results,
       ratios: [{ of: GET_HANDLER, to: GET_RAW }],
-      cpu: true,
+      cpu: 'client-and-database' as const,
     };
     await profile([table], 'pg-get', () =>
       import('../lib/measure.js').then(({ runLanes }) => runLanes(8, 3, cases[0]!.op)),

@@ -58,15 +58,20 @@ interface HttpCase {
   readonly request: Request;
 }
 
+/** CPU time the server process has used so far (µs), as it reports it. */
+const serverCpu = (server: Server): Promise<number> => ask<number>(server.child, { cpu: true }, 'cpuUs');
+
 async function runOnce(c: HttpCase, connections: number, seconds: number): Promise<Run & { ok: number }> {
+  const before = await serverCpu(c.server);
   const result = await load(c.name, c.server.url, c.request, connections, seconds);
+  const used = (await serverCpu(c.server)) - before;
   const ok = result['2xx'];
   return {
     rate: ok / result.duration,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     ops: ok,
-    cpuUs: Number.NaN,
+    cpuUs: used / Math.max(1, ok),
     dbCpuUs: Number.NaN,
     ok,
   };
@@ -118,6 +123,7 @@ export async function httpWorkload(profile: Profiler): Promise<WorkloadResult> {
         { of: HTTP_CREATE, to: BARE },
         { of: HTTP_GET, to: BARE },
       ],
+      cpu: 'server',
     };
     // Profiles of the server process, under 32 connections.
     for (const c of cases.slice(1)) {

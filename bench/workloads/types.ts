@@ -1,5 +1,6 @@
 /** What a workload hands to the report. */
 import type { CaseResult } from '../lib/measure.js';
+import type { CpuColumns } from '../lib/report.js';
 
 export interface Table {
   /** Heading of the table in the report. */
@@ -11,8 +12,11 @@ export interface Table {
   readonly ratios: readonly { readonly of: string; readonly to: string }[];
   /** Unit of `rate`: operations per second by default. */
   readonly unit?: string;
-  /** Whether the report shows CPU per operation, this process's and PostgreSQL's (the SQL workloads). */
-  readonly cpu?: boolean;
+  /**
+   * CPU per operation under the rates: this process's and PostgreSQL's (`client-and-database`, the SQL
+   * workloads), or the HTTP server process's (`server`).
+   */
+  readonly cpu?: CpuColumns;
 }
 
 export interface WorkloadResult {

@@ -76,7 +76,7 @@ describe('performance report', () => {
     expect(renderTable(table).join('\n')).not.toContain('CPU per operation');
     const withCpu = {
       ...table,
-      cpu: true,
+      cpu: 'client-and-database' as const,
       results: table.results.map((r, i) => (i === 0 ? { ...r, cpuUs: 120.4, dbCpuUs: 1234.6 } : r)),
     };
     const lines = renderTable(withCpu);
@@ -84,6 +84,9 @@ describe('performance report', () => {
     expect(at).toBeGreaterThan(0);
     expect(lines.slice(at).find((l) => l.startsWith('| 1 |'))).toBe('| 1 | 120 / 1,235 | – / – |');
     expect(lines.slice(at).find((l) => l.startsWith('| 8 |'))).toBe('| 8 | – / – | – / – |');
+    const server = renderTable({ ...withCpu, cpu: 'server' });
+    const from = server.findIndex((l) => l.startsWith('CPU per request of the server process'));
+    expect(server.slice(from).find((l) => l.startsWith('| 1 |'))).toBe('| 1 | 120 | – |');
   });
 
   it('says when every target was met and no profile was taken', () => {
