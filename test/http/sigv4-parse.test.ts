@@ -1,6 +1,12 @@
 import fc from 'fast-check';
+import { err, ok, type Result } from 'neverthrow';
 import { describe, expect, it } from 'vitest';
-import { parseAmzDate } from '../../src/adapters/http/sigv4-parse.js';
+import {
+  parseAmzDate,
+  parseAuthorization,
+  type ParsedAuthorization,
+} from '../../src/adapters/http/sigv4-parse.js';
+import { accessDenied, type AccessDeniedException } from '../../src/domain/index.js';
 
 /** The parser as first written, a regular expression and a round trip through toISOString: the reference. */
 function referenceParse(value: string): Date | undefined {
@@ -70,5 +76,114 @@ describe('parseAmzDate', () => {
     ]) {
       expect(parseAmzDate(refused), refused).toBeUndefined();
     }
+  });
+});
+
+/** The Authorization parser as first written (a map of fields, a pattern per header name): the reference. */
+function referenceParseAuthorization(header: string): Result<ParsedAuthorization, AccessDeniedException> {
+  const incomplete = (message: string) => err(accessDenied('INCOMPLETE_SIGNATURE', message));
+  if (!header.startsWith('AWS4-HMAC-SHA256 ')) {
+    return err(
+      accessDenied(
+        'UNSUPPORTED_AUTHORIZATION',
+        'Only AWS4-HMAC-SHA256 signatures (SigV4, header form) are accepted.',
+      ),
+    );
+  }
+  const fields = new Map<string, string>();
+  for (const part of header.slice('AWS4-HMAC-SHA256 '.length).split(',')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) return incomplete(`The Authorization header part "${part.trim()}" is not name=value.`);
+    const name = part.slice(0, eq).trim();
+    if (fields.has(name)) return incomplete(`The Authorization header repeats ${name}.`);
+    fields.set(name, part.slice(eq + 1).trim());
+  }
+  const credential = fields.get('Credential');
+  const signedHeaders = fields.get('SignedHeaders');
+  const signature = fields.get('Signature');
+  if (
+    credential === undefined ||
+    signedHeaders === undefined ||
+    signature === undefined ||
+    fields.size !== 3
+  ) {
+    return incomplete('The Authorization header needs exactly Credential, SignedHeaders and Signature.');
+  }
+  const scope = credential.split('/');
+  const [accessKeyId, date, region, service, terminator] = scope;
+  if (
+    scope.length !== 5 ||
+    accessKeyId === undefined ||
+    date === undefined ||
+    region === undefined ||
+    service === undefined ||
+    terminator === undefined ||
+    scope.some((part) => part === '')
+  ) {
+    return incomplete('Credential must be <access key id>/<date>/<region>/<service>/aws4_request.');
+  }
+  const names = signedHeaders.split(';');
+  if (names.some((n) => !/^[a-z0-9!#$%&'*+.^_`|~-]+$/.test(n)) || new Set(names).size !== names.length) {
+    return incomplete('SignedHeaders must be distinct lower-case header names separated by ";".');
+  }
+  if (!/^[0-9a-f]{64}$/.test(signature)) return incomplete('Signature must be 64 lower-case hex digits.');
+  return ok({ accessKeyId, date, region, service, terminator, signedHeaders: names, signature });
+}
+
+const credentialText = fc.constantFrom(
+  'AKIDEXAMPLE/20261130/us-west-2/nimble/aws4_request',
+  'AKIDEXAMPLE/20261130/us-west-2/nimble',
+  'AKIDEXAMPLE/20261130/us-west-2/nimble/aws4_request/x',
+  'AKIDEXAMPLE//us-west-2/nimble/aws4_request',
+  '',
+);
+const headerNames = fc.constantFrom(
+  'host',
+  'x-amz-date',
+  'content-type',
+  'x-amz-content-sha256',
+  'Host',
+  '',
+  'a b',
+  'host',
+);
+const signedHeadersText = fc.array(headerNames, { maxLength: 6 }).map((names) => names.join(';'));
+const signatureText = fc.constantFrom('0123456789abcdef'.repeat(4), '0123456789ABCDEF'.repeat(4), 'abc', '');
+const authorizationPart = fc.oneof(
+  credentialText.map((v) => `Credential=${v}`),
+  signedHeadersText.map((v) => `SignedHeaders=${v}`),
+  signatureText.map((v) => `Signature=${v}`),
+  fc.constantFrom(
+    'Other=1',
+    'noequals',
+    ' Credential = AKIDEXAMPLE/20261130/us-west-2/nimble/aws4_request ',
+    '',
+  ),
+);
+const authorizationHeader = fc
+  .tuple(
+    fc.constantFrom('AWS4-HMAC-SHA256 ', 'AWS4-HMAC-SHA256', 'Bearer ', ''),
+    fc.array(authorizationPart, { maxLength: 5 }),
+    fc.constantFrom(',', ', '),
+  )
+  .map(([prefix, parts, separator]) => prefix + parts.join(separator));
+/** Well-formed headers, the SDK's order and others, so the success path is drawn often too. */
+const wellFormedHeader = fc
+  .tuple(
+    fc.shuffledSubarray(['content-type', 'host', 'x-amz-content-sha256', 'x-amz-date'], { minLength: 1 }),
+  )
+  .map(
+    ([names]) =>
+      `AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261130/us-west-2/nimble/aws4_request, SignedHeaders=${names.join(';')}, Signature=${'0123456789abcdef'.repeat(4)}`,
+  );
+
+describe('parseAuthorization', () => {
+  it('gives what the reference gives, success or the same error, for any header', () => {
+    fc.assert(
+      fc.property(fc.oneof(wellFormedHeader, authorizationHeader, fc.string({ maxLength: 40 })), (header) => {
+        expect(parseAuthorization(header)).toEqual(referenceParseAuthorization(header));
+      }),
+      { numRuns: 20_000 },
+    );
   });
 });

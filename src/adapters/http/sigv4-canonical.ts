@@ -40,8 +40,16 @@ function escapeUri(text: string): string {
   );
 }
 
+/**
+ * A path whose segments are all non-empty, none `.` or `..`, and whose characters are all unreserved (RFC
+ * 3986), `/` or `%`: the API's own paths, as the SDK sends them. Resolving such a path changes nothing, and
+ * encoding it once more only turns each `%` into `%25`.
+ */
+const PLAIN_PATH = /^(?:\/[A-Za-z0-9_~%-][A-Za-z0-9._~%-]*)+$/;
+
 /** The path with `.`, `..` and empty segments resolved, then encoded once more (every service but S3). */
 function canonicalPath(raw: string): string {
+  if (PLAIN_PATH.test(raw)) return raw.replaceAll('%', '%25');
   const path = raw.startsWith('/') ? raw : `/${raw}`;
   const segments: string[] = [];
   for (const segment of path.split('/')) {
@@ -55,6 +63,7 @@ function canonicalPath(raw: string): string {
 
 /** The query decoded, then re-encoded and sorted by name and value; undefined when it cannot be decoded. */
 function canonicalQuery(query: string): string | undefined {
+  if (query === '') return '';
   const byName = new Map<string, string[]>();
   try {
     for (const part of query.split('&')) {

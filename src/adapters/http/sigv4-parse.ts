@@ -16,10 +16,21 @@ export interface ParsedAuthorization {
 }
 
 const ALGORITHM = 'AWS4-HMAC-SHA256';
-const HEADER_NAME = /^[a-z0-9!#$%&'*+.^_`|~-]+$/;
+/** SignedHeaders: lower-case header names (RFC 9110 tokens), separated by `;`. */
+const SIGNED_HEADERS = /^[a-z0-9!#$%&'*+.^_`|~-]+(?:;[a-z0-9!#$%&'*+.^_`|~-]+)*$/;
 const SIGNATURE = /^[0-9a-f]{64}$/;
 
 const incomplete = (message: string) => err(accessDenied('INCOMPLETE_SIGNATURE', message));
+
+/** Whether `names` holds a name twice; SDKs list them sorted, which answers without a set. */
+function hasDuplicate(names: readonly string[]): boolean {
+  let previous = '';
+  for (const name of names) {
+    if (name <= previous) return new Set(names).size !== names.length;
+    previous = name;
+  }
+  return false;
+}
 
 /**
  * Parses a SigV4 Authorization header. Anything but the AWS4-HMAC-SHA256 header form (a bearer token,
@@ -35,22 +46,38 @@ export function parseAuthorization(header: string): Result<ParsedAuthorization, 
       ),
     );
   }
-  const fields = new Map<string, string>();
+  let credential: string | undefined;
+  let signedHeaders: string | undefined;
+  let signature: string | undefined;
+  // Names other than the three, kept only to report one given twice.
+  let others: Set<string> | undefined;
   for (const part of header.slice(ALGORITHM.length + 1).split(',')) {
     const eq = part.indexOf('=');
     if (eq < 0) return incomplete(`The Authorization header part "${part.trim()}" is not name=value.`);
     const name = part.slice(0, eq).trim();
-    if (fields.has(name)) return incomplete(`The Authorization header repeats ${name}.`);
-    fields.set(name, part.slice(eq + 1).trim());
+    const value = part.slice(eq + 1).trim();
+    let repeated: boolean;
+    if (name === 'Credential') {
+      repeated = credential !== undefined;
+      credential = value;
+    } else if (name === 'SignedHeaders') {
+      repeated = signedHeaders !== undefined;
+      signedHeaders = value;
+    } else if (name === 'Signature') {
+      repeated = signature !== undefined;
+      signature = value;
+    } else {
+      others ??= new Set();
+      repeated = others.has(name);
+      others.add(name);
+    }
+    if (repeated) return incomplete(`The Authorization header repeats ${name}.`);
   }
-  const credential = fields.get('Credential');
-  const signedHeaders = fields.get('SignedHeaders');
-  const signature = fields.get('Signature');
   if (
     credential === undefined ||
     signedHeaders === undefined ||
     signature === undefined ||
-    fields.size !== 3
+    others !== undefined
   ) {
     return incomplete('The Authorization header needs exactly Credential, SignedHeaders and Signature.');
   }
@@ -68,7 +95,7 @@ export function parseAuthorization(header: string): Result<ParsedAuthorization, 
     return incomplete('Credential must be <access key id>/<date>/<region>/<service>/aws4_request.');
   }
   const names = signedHeaders.split(';');
-  if (names.some((n) => !HEADER_NAME.test(n)) || new Set(names).size !== names.length) {
+  if (!SIGNED_HEADERS.test(signedHeaders) || hasDuplicate(names)) {
     return incomplete('SignedHeaders must be distinct lower-case header names separated by ";".');
   }
   if (!SIGNATURE.test(signature)) return incomplete('Signature must be 64 lower-case hex digits.');
