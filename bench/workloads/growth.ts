@@ -1,6 +1,6 @@
 /**
  * Workload 6: PostgreSQL create rate and get latency with 10,000 and with 1,000,000 existing sessions, in
- * one schema grown from the first size to the second.
+ * a schema per size, the sizes measured in interleaved runs.
  *
  * Seeding: one session per studio is created through the handler, then the rest are copied from those
  * templates with set-based SQL, every row the adapter's commit writes (session stream, SessionRequested
@@ -20,7 +20,7 @@ import {
 import { ARTIST, createInput, STUDIOS, studioId } from '../lib/fixtures.js';
 import type { Pool } from '../lib/library.js';
 import { log, measureCases, QUICK, type Case, type CaseResult } from '../lib/measure.js';
-import { postgres } from '../lib/storages.js';
+import { postgres, type OpenStorage } from '../lib/storages.js';
 import type { Profiler, Table, WorkloadResult } from './types.js';
 
 export const SIZES: readonly number[] = QUICK ? [1_000, 20_000] : [10_000, 1_000_000];
@@ -155,14 +155,22 @@ async function seed(
   await pool.query('checkpoint');
 }
 
-export async function growthWorkload(pool: Pool, profile: Profiler): Promise<WorkloadResult> {
-  const open = await postgres.open({ pool, workload: 'growth' });
-  const schema = open.schema!;
-  const notes: string[] = [];
+/** One size's store: a schema of its own, seeded to `size` sessions, with the cases that measure it. */
+interface SizedStore {
+  readonly size: number;
+  readonly open: OpenStorage;
+  /** Seeded sessions, numbered 0 to seeded - 1 (the templates are not among them). */
+  readonly seeded: number;
+  /** Creates measured on it, warm-ups included. */
+  creates: number;
+}
+
+async function openSized(pool: Pool, size: number, notes: string[]): Promise<SizedStore> {
+  const open = await postgres.open({ pool, workload: `growth_${String(size)}` });
   try {
     const templates: TemplateSession[] = [];
     for (let i = 0; i < STUDIOS; i++) {
-      const input = createInput(i, 'growth-template');
+      const input = createInput(i, `growth-template-${String(size)}`);
       const created = await open.sessions.createStreamingSession(input, ARTIST);
       templates.push({
         studioId: input.studioId,
@@ -170,70 +178,83 @@ export async function growthWorkload(pool: Pool, profile: Profiler): Promise<Wor
         clientToken: input.clientToken!,
       });
     }
-    let sessions = STUDIOS;
-    let seeded = 0;
-    const results: CaseResult[] = [];
-    const creates = new Map<string, number>();
-    for (const size of SIZES) {
-      const started = performance.now();
-      log(`workload 6: seeding to ${size.toLocaleString('en-US')} sessions`);
-      await seed(pool, schema, templates, seeded, seeded + size - sessions);
-      seeded += size - sessions;
-      sessions = size;
-      const seconds = (performance.now() - started) / 1000;
-      notes.push(
-        `Seeding to ${size.toLocaleString('en-US')} sessions took ${seconds.toFixed(1)} s (with ANALYZE and a CHECKPOINT).`,
-      );
-      const count = seeded;
-      const cases: Case[] = [
-        {
-          name: growthCase('create', size),
-          op: async (n) => {
-            const result = await open.sessions.createStreamingSession(
-              createInput(n, `growth-${String(size)}`),
-              ARTIST,
-            );
-            if (result.isErr()) throw new Error(`create failed: ${result.error.message}`);
-            creates.set(growthCase('create', size), (creates.get(growthCase('create', size)) ?? 0) + 1);
-          },
-        },
-        {
-          name: growthCase('get', size),
-          op: async (n) => {
-            // A seeded session spread over the whole table: most are not in shared buffers at the larger size.
-            const g = (n * 7_919_003) % count;
-            const got = await open.sessions.getStreamingSession(
-              { studioId: studioId(g % STUDIOS), sessionId: seededId(g) },
-              ARTIST,
-            );
-            if (got.isErr()) throw new Error(`get of a seeded session failed: ${got.error.message}`);
-          },
-        },
-      ];
-      results.push(...(await measureCases(`growth ${size.toLocaleString('en-US')}`, cases)));
-      if (size === SIZES.at(-1)) {
-        const table = growthTable(results);
-        await profile([table], 'growth-create', () =>
-          import('../lib/measure.js').then(({ runLanes }) => runLanes(8, 3, cases[0]!.op)),
+    const started = performance.now();
+    log(`workload 6: seeding a schema to ${size.toLocaleString('en-US')} sessions`);
+    await seed(pool, open.schema!, templates, 0, size - STUDIOS);
+    notes.push(
+      `Seeding to ${size.toLocaleString('en-US')} sessions took ${((performance.now() - started) / 1000).toFixed(1)} s (with ANALYZE and a CHECKPOINT).`,
+    );
+    return { size, open, seeded: size - STUDIOS, creates: 0 };
+  } catch (error) {
+    await open.close();
+    throw error;
+  }
+}
+
+function casesOf(store: SizedStore): Case[] {
+  const { size, open, seeded } = store;
+  return [
+    {
+      name: growthCase('create', size),
+      op: async (n) => {
+        const result = await open.sessions.createStreamingSession(
+          createInput(n, `growth-${String(size)}`),
+          ARTIST,
         );
-      }
-      sessions = STUDIOS + seeded + [...creates.values()].reduce((a, b) => a + b, 0);
+        if (result.isErr()) throw new Error(`create failed: ${result.error.message}`);
+        store.creates++;
+      },
+    },
+    {
+      name: growthCase('get', size),
+      op: async (n) => {
+        // A seeded session spread over the whole table: most are not in shared buffers at the larger size.
+        const g = (n * 7_919_003) % seeded;
+        const got = await open.sessions.getStreamingSession(
+          { studioId: studioId(g % STUDIOS), sessionId: seededId(g) },
+          ARTIST,
+        );
+        if (got.isErr()) throw new Error(`get of a seeded session failed: ${got.error.message}`);
+      },
+    },
+  ];
+}
+
+export async function growthWorkload(pool: Pool, profile: Profiler): Promise<WorkloadResult> {
+  const notes: string[] = [];
+  const stores: SizedStore[] = [];
+  try {
+    for (const size of SIZES) stores.push(await openSized(pool, size, notes));
+    log('workload 6: growth, the sizes interleaved');
+    const cases = stores.flatMap(casesOf);
+    const results = await measureCases('growth', cases);
+    const table = growthTable(results);
+    const largest = cases.find((c) => c.name === growthCase('create', SIZES.at(-1)!))!;
+    await profile([table], 'growth-create', () =>
+      import('../lib/measure.js').then(({ runLanes }) => runLanes(8, 3, largest.op)),
+    );
+    const verified: string[] = [];
+    for (const store of stores) {
+      const held = STUDIOS + store.seeded + store.creates;
+      const label = `${store.size.toLocaleString('en-US')} schema`;
+      verified.push(...(await store.open.verify(held)).map((line) => `${label}: ${line}`));
     }
     return {
       id: 'growth',
       title: '6. Growth: PostgreSQL create and get with 10,000 and 1,000,000 existing sessions',
       about: [
-        `One schema, seeded to ${SIZES.map((s) => s.toLocaleString('en-US')).join(' and then ')} sessions spread over ${String(STUDIOS)} studios`,
+        `A schema per size, seeded to ${SIZES.map((s) => s.toLocaleString('en-US')).join(' and to ')} sessions spread over ${String(STUDIOS)} studios`,
         '(see bench/workloads/growth.ts for how: every row a create writes, copied with set-based SQL from',
-        'sessions created through the handler). Creates as in workload 1; each get reads a seeded session',
-        'chosen across the whole table, so at the larger size most reads miss shared buffers.',
+        'sessions created through the handler), then the sizes measured in interleaved runs like every other',
+        'table, so that load from elsewhere falls on both alike. Creates as in workload 1; each get reads a',
+        'seeded session chosen across the whole table, so at the larger size most reads miss shared buffers.',
       ],
-      tables: [growthTable(results)],
-      verified: await open.verify(sessions),
+      tables: [table],
+      verified,
       notes,
     };
   } finally {
-    await open.close();
+    for (const store of stores) await store.open.close();
   }
 }
 
