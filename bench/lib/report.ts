@@ -228,7 +228,11 @@ export function renderMarkdown(report: Report): string {
       'case at concurrency 8 (HTTP: the server process under 32 connections), taken right after the',
       "measurements with V8's sampling profiler (the one `node --cpu-prof` starts, here started through",
       '`node:inspector` around the measured loop only). "idle" is time the process waited: on PostgreSQL,',
-      'mostly for the database, which shares the same cores.',
+      'mostly for the database, which shares the same cores. The profiler samples by the clock, so `writev`',
+      '(the system call that hands a query or a response to the kernel) also counts the time the process',
+      'waited for a core after the kernel woke the process at the other end (PostgreSQL or the load',
+      'generator) on the same two cores: it is larger than the CPU it uses. The CPU-per-operation tables under',
+      'workloads 1, 3 and 4 give what each side paid.',
       '',
       ...report.profiles.flatMap(renderProfile),
     );

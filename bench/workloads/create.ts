@@ -142,7 +142,7 @@ export async function createWorkloads(pool: Pool, profile: Profiler): Promise<Wo
         about: ABOUT_PG,
         tables: [sqlTable],
         verified,
-        notes: emmettPgNotes(sqlResults, counts.get(EMMETT_PG)!),
+        notes: [...cpuGapNotes(sqlResults), ...emmettPgNotes(sqlResults, counts.get(EMMETT_PG)!)],
       },
       await memoryCreateWorkload(pool, profile, run),
     ];
@@ -346,6 +346,29 @@ function growthNotes(results: readonly CaseResult[], handler: string, fills: Map
 }
 
 /** Whether Emmett's PostgreSQL side slowed as its database filled, by its runs in order. */
+/**
+ * Where the handler's CPU beyond the floor's goes, client side and database side, from the CPU table: the
+ * two sides share the cores, so together they set the rate.
+ */
+function cpuGapNotes(results: readonly CaseResult[]): string[] {
+  const at = (name: string, c: number) => results.find((r) => r.case === name && r.concurrency === c);
+  const lines = [8, 32].flatMap((c) => {
+    const handler = at(handlerCase('PostgreSQL'), c);
+    const floor = at(FLOOR, c);
+    if (handler === undefined || floor === undefined || !Number.isFinite(handler.dbCpuUs + floor.dbCpuUs))
+      return [];
+    const us = (n: number) => Math.round(n).toLocaleString('en-US');
+    const total = (r: CaseResult) => r.cpuUs + r.dbCpuUs;
+    return [
+      `At concurrency ${String(c)} a create cost ${us(total(handler))} µs of CPU through the handler on PostgreSQL ` +
+        `(${us(handler.cpuUs)} here, ${us(handler.dbCpuUs)} in PostgreSQL) against ${us(total(floor))} µs for the floor ` +
+        `(${us(floor.cpuUs)} + ${us(floor.dbCpuUs)}): of the ${us(total(handler) - total(floor))} µs more, ` +
+        `${us(handler.cpuUs - floor.cpuUs)} are this process's and ${us(handler.dbCpuUs - floor.dbCpuUs)} the database's.`,
+    ];
+  });
+  return lines.length === 0 ? [] : ['**Where the CPU goes.** ' + lines.join(' '), ''];
+}
+
 function emmettPgNotes(results: readonly CaseResult[], sessions: number): string[] {
   const drift = (name: string) =>
     results

@@ -154,8 +154,18 @@ export async function httpWorkload(profile: Profiler): Promise<WorkloadResult> {
       throw new Error(
         `verification failed: the server answered ${String(created)} creates, the client counted ${String(creates)}`,
       );
+    const busy = results
+      .filter((r) => r.concurrency > 1 && Number.isFinite(r.cpuUs))
+      .map(
+        (r) => `${r.case} at ${String(r.concurrency)} connections ${((r.cpuUs * r.rate) / 1e6).toFixed(2)}`,
+      );
     return {
       id: 'http',
+      notes: [
+        `**How busy each server was** (CPU seconds per second, from its CPU per request and its rate; 1.00 is one`,
+        `core, all a single Node.js process can use): ${busy.join('; ')}. A server short of 1.00 was waiting for`,
+        'the load generator, which shares the two cores: its rate is then the load generator’s ceiling as much as its own.',
+      ],
       title: '4. Create and get over HTTP beside a bare fastify endpoint',
       about: [
         'autocannon with 1, 8 and 32 connections against servers in child processes on 127.0.0.1. Every',
