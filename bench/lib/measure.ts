@@ -94,20 +94,22 @@ export function median(values: readonly number[]): number {
 /** Numbers every operation of the process, so that `op(n)` never sees the same n twice (client tokens). */
 let sequence = 0;
 
-/** Runs `op(n)` (n unique in the process) in `concurrency` lanes for `seconds`; any rejection fails the run. */
-export async function runLanes(
-  concurrency: number,
-  seconds: number,
+/**
+ * Runs `op(n)` (n unique in the process) in `lanes` lanes, each taking operations while `more()` says so,
+ * and times them: rate, latency percentiles, and CPU per operation on both sides. Any rejection fails the run.
+ */
+async function timeLanes(
+  lanes: number,
+  more: () => boolean,
   op: (n: number) => Promise<unknown>,
 ): Promise<Run> {
   const latencies: number[] = [];
   const start = performance.now();
-  const end = start + seconds * 1000;
   const cpu = process.cpuUsage();
   const db = postgresCpuUs();
   await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < end) {
+    Array.from({ length: lanes }, async () => {
+      while (more()) {
         const began = performance.now();
         await op(sequence++);
         latencies.push(performance.now() - began);
@@ -127,41 +129,27 @@ export async function runLanes(
   };
 }
 
+/** Runs `op(n)` (n unique in the process) in `concurrency` lanes for `seconds`; any rejection fails the run. */
+export function runLanes(
+  concurrency: number,
+  seconds: number,
+  op: (n: number) => Promise<unknown>,
+): Promise<Run> {
+  const end = performance.now() + seconds * 1000;
+  return timeLanes(concurrency, () => performance.now() < end, op);
+}
+
 /**
  * Runs exactly `count` operations `op(n)` in `concurrency` lanes and times them: for stores whose cost
  * depends on what they hold, so that every case ends a run with the same number of operations landed.
  */
-export async function runCount(
+export function runCount(
   concurrency: number,
   count: number,
   op: (n: number) => Promise<unknown>,
 ): Promise<Run> {
-  const latencies: number[] = [];
   let issued = 0;
-  const start = performance.now();
-  const cpu = process.cpuUsage();
-  const db = postgresCpuUs();
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, count) }, async () => {
-      while (issued < count) {
-        issued++;
-        const began = performance.now();
-        await op(sequence++);
-        latencies.push(performance.now() - began);
-      }
-    }),
-  );
-  const elapsed = (performance.now() - start) / 1000;
-  const used = process.cpuUsage(cpu);
-  const sorted = Float64Array.from(latencies).sort();
-  return {
-    rate: latencies.length / elapsed,
-    p50Ms: percentile(sorted, 50),
-    p99Ms: percentile(sorted, 99),
-    ops: latencies.length,
-    cpuUs: (used.user + used.system) / Math.max(1, latencies.length),
-    dbCpuUs: perOperation(db, postgresCpuUs(), latencies.length),
-  };
+  return timeLanes(Math.min(concurrency, count), () => issued++ < count, op);
 }
 
 export function summarize(runs: readonly Run[]): Stat {
