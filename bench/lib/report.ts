@@ -3,6 +3,9 @@
  * here, so the page says nothing the run did not measure. Pure functions (no I/O), tested on their own.
  */
 
+import type { ProfileSummary } from './profile.js';
+import type { TargetResult } from './targets.js';
+
 export interface CaseRow {
   readonly case: string;
   readonly concurrency: number;
@@ -36,27 +39,11 @@ export interface ReportWorkload {
   readonly notes?: readonly string[];
 }
 
-export interface ReportTarget {
-  readonly id: string;
-  readonly text: string;
-  readonly concurrency: number;
-  readonly ratio: number;
-  readonly atLeast: number;
-  readonly met: boolean;
-}
+/** A target's verdict in this run (bench/lib/targets.ts). */
+export type ReportTarget = TargetResult;
 
-export interface ReportProfile {
-  readonly label: string;
-  readonly file: string;
-  readonly totalMs: number;
-  readonly groups: readonly { readonly group: string; readonly ms: number; readonly share: number }[];
-  readonly top: readonly {
-    readonly fn: string;
-    readonly where: string;
-    readonly group: string;
-    readonly share: number;
-  }[];
-}
+/** A CPU profile's summary (bench/lib/profile.ts). */
+export type ReportProfile = ProfileSummary;
 
 export interface Report {
   readonly date: string;
