@@ -79,7 +79,10 @@ export interface SeedCredential {
    * token in `X-Amz-Security-Token`, signed. A key without one is long-term and must carry no token.
    */
   readonly sessionToken?: string;
-  /** When the temporary key stops working (ISO 8601 date-time); only with `sessionToken`. */
+  /**
+   * When the temporary key stops working (ISO 8601 date-time); only with `sessionToken`. A date-time the
+   * server cannot read (a leap second, `23:59:60`) is refused at load.
+   */
   readonly expiresAt?: string;
   readonly principalId: string;
   /** `STUDIO_USER` for a portal identity, `IAM` for a plain IAM principal (treated as an administrator). */
@@ -256,6 +259,43 @@ export const seedSchema = {
 
 const validateSeedShape = ajv.compile(seedSchema);
 
+/**
+ * Whether a date-time the schema let through is one `Date.parse` reads. RFC 3339 allows a leap second
+ * (`23:59:60`) and ajv-formats accepts it, as it accepts an offset without minutes (`+01`), but both parse
+ * to NaN, and an expiry that is NaN compares as never reached.
+ */
+const readable = (dateTime: string): boolean => Number.isFinite(Date.parse(dateTime));
+
+function unreadableTimestamp(field: string, of: string, value: string): ValidationException {
+  return validationError(
+    'INVALID_SEED',
+    `${field} of ${of} is ${value}, not a timestamp this server can read (leap seconds such as 23:59:60 ` +
+      'and offsets without minutes are not). Write another instant, such as 2030-01-01T00:00:00Z.',
+    { field, rule: 'timestamp', value },
+  );
+}
+
+/** Every date-time of the seed must be an instant the server can compare: refused at load, not failing open. */
+function checkTimestamps(seed: Seed): Result<Seed, ValidationException> {
+  for (const [i, studio] of seed.studios.entries()) {
+    for (const [j, acceptance] of (studio.eulaAcceptances ?? []).entries()) {
+      const at = acceptance.acceptedAt;
+      if (at !== undefined && !readable(at)) {
+        const field = `studios.${i}.eulaAcceptances.${j}.acceptedAt`;
+        return err(unreadableTimestamp(field, `EULA ${acceptance.eulaId} of ${studio.studioId}`, at));
+      }
+    }
+  }
+  for (const [i, credential] of (seed.credentials ?? []).entries()) {
+    const at = credential.expiresAt;
+    if (at !== undefined && !readable(at)) {
+      const field = `credentials.${i}.expiresAt`;
+      return err(unreadableTimestamp(field, `access key ${credential.accessKeyId}`, at));
+    }
+  }
+  return ok(seed);
+}
+
 function checkReferences(seed: Seed): Result<Seed, ValidationException> {
   const studios = new Set(seed.studios.map((s) => s.studioId));
   for (const [i, profile] of (seed.launchProfiles ?? []).entries()) {
@@ -293,14 +333,15 @@ function checkReferences(seed: Seed): Result<Seed, ValidationException> {
 
 /**
  * Validates a parsed seed document: its shape against the schema (the error names the path and the rule),
- * then references between entries and the launch-profile combinations of reference §4.3.
+ * that every date-time is one the server can read, then references between entries and the
+ * launch-profile combinations of reference §4.3.
  */
 export function parseSeed(document: unknown): Result<Seed, ValidationException> {
   if (!validateSeedShape(document)) {
     const error = toValidationException(validateSeedShape.errors?.[0], 'seed');
     return err({ ...error, code: 'INVALID_SEED' });
   }
-  return checkReferences(document);
+  return checkTimestamps(document).andThen(checkReferences);
 }
 
 /** A studio's quota limits from its seed entry, with the defaults filled in. */

@@ -78,6 +78,62 @@ describe('the seed format', () => {
     });
   });
 
+  it('refuses a credential whose expiry is a leap second, naming the key and the value', () => {
+    // RFC 3339 (and the schema's date-time format) allow second 60; Date.parse reads it as NaN, and an
+    // expiry of NaN would never be reached.
+    const credential = {
+      accessKeyId: 'ASIALEAPSECOND000001',
+      secretAccessKey: 's',
+      sessionToken: 't',
+      expiresAt: '2016-12-31T23:59:60Z',
+      principalId: 'p',
+      kind: 'STUDIO_USER',
+    };
+    const refused = parseSeed({ studios: [], credentials: [credential] })._unsafeUnwrapErr();
+    expect(refused).toMatchObject({
+      type: 'ValidationException',
+      code: 'INVALID_SEED',
+      context: { field: 'credentials.0.expiresAt', rule: 'timestamp', value: '2016-12-31T23:59:60Z' },
+    });
+    expect(refused.message).toContain('access key ASIALEAPSECOND000001');
+    expect(refused.message).toContain('2016-12-31T23:59:60Z');
+    expect(refused.message).toMatch(/not a timestamp this server can read/);
+    // An offset without minutes passes the format too, and parses no better.
+    const offset = parseSeed({
+      studios: [],
+      credentials: [{ ...credential, expiresAt: '2030-01-01T00:00:00+01' }],
+    });
+    expect(offset._unsafeUnwrapErr().context).toMatchObject({ field: 'credentials.0.expiresAt' });
+    // The instant after the leap second loads.
+    const next = parseSeed({
+      studios: [],
+      credentials: [{ ...credential, expiresAt: '2017-01-01T00:00:00Z' }],
+    });
+    expect(next.isOk()).toBe(true);
+  });
+
+  it('refuses a EULA acceptance dated with a timestamp the server cannot read', () => {
+    const seed = parseSeed({
+      studios: [
+        {
+          studioId: 'us-west-2:stid-abc',
+          state: 'READY',
+          eulaAcceptances: [
+            { eulaId: 'eula-ok', acceptedAt: '2016-12-31T23:59:59Z' },
+            { eulaId: 'eula-leap', acceptedAt: '2016-12-31T23:59:60Z' },
+          ],
+        },
+      ],
+    });
+    const refused = seed._unsafeUnwrapErr();
+    expect(refused.context).toMatchObject({
+      field: 'studios.0.eulaAcceptances.1.acceptedAt',
+      rule: 'timestamp',
+    });
+    expect(refused.message).toContain('EULA eula-leap');
+    expect(refused.message).toContain('2016-12-31T23:59:60Z');
+  });
+
   it('rejects a repeated access key id', () => {
     const credential = { accessKeyId: 'AKIA1', secretAccessKey: 's', principalId: 'p', kind: 'IAM' };
     const seed = parseSeed({ studios: [], credentials: [credential, credential] });

@@ -19,6 +19,7 @@ import {
 import {
   createHttpServer,
   credentialStoreFromSeed,
+  type CredentialStore,
   type HttpServerOptions,
 } from 'nimble-streaming-sessions/http';
 
@@ -83,6 +84,8 @@ export interface TestServerOptions {
   readonly catalog?: Catalog;
   /** The access keys the server knows. Default: the test seed's. */
   readonly credentials?: readonly SeedCredential[];
+  /** A credential store of the test's own, instead of one over `credentials`. */
+  readonly credentialStore?: CredentialStore;
   /** Service settings, such as the ARN account. */
   readonly config?: StreamingSessionsOptions['config'];
   readonly http?: Partial<Omit<HttpServerOptions, 'sessions' | 'credentials'>>;
@@ -99,7 +102,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   });
   const app = createHttpServer({
     sessions,
-    credentials: credentialStoreFromSeed(options.credentials ?? testSeed.credentials),
+    credentials:
+      options.credentialStore ?? credentialStoreFromSeed(options.credentials ?? testSeed.credentials),
     throttle: false,
     ...options.http,
   });

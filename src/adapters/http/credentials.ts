@@ -10,7 +10,10 @@ export interface ApiCredential {
    * it the key is long-term and a request carrying a token is refused.
    */
   readonly sessionToken?: string;
-  /** When a temporary key stops working, in epoch milliseconds. */
+  /**
+   * When a temporary key stops working, in epoch milliseconds. A value that is no instant (NaN, say, from
+   * a date-time `Date.parse` cannot read) makes the key expired, never unexpiring.
+   */
   readonly expiresAt?: number;
   readonly caller: Caller;
 }

@@ -150,10 +150,16 @@ export class SigV4Verifier {
         context,
       );
     }
-    if (credential.expiresAt !== undefined && this.options.clock.now() >= credential.expiresAt) {
+    // An expiry that is no number of milliseconds (NaN, from a date-time Date.parse cannot read, or
+    // ±Infinity) counts as reached: `now >= NaN` is false, and a key whose end is unreadable must not live
+    // for ever.
+    const expiresAt = credential.expiresAt;
+    if (expiresAt !== undefined && !(Number.isFinite(expiresAt) && this.options.clock.now() < expiresAt)) {
+      const expiredAt = new Date(expiresAt);
       return denied('EXPIRED_TOKEN', 'The security token included in the request is expired.', {
         ...context,
-        expiredAt: new Date(credential.expiresAt).toISOString(),
+        // Named only when it is an instant a Date holds (toISOString throws on any other).
+        ...(Number.isNaN(expiredAt.getTime()) ? {} : { expiredAt: expiredAt.toISOString() }),
       });
     }
     return ok(undefined);
