@@ -10,6 +10,7 @@ import {
   ServiceQuotaExceededException,
   ThrottlingException,
 } from '@aws-sdk/client-nimble';
+import { createStreamingSessions, inMemoryStorage, type StreamingSessions } from 'nimble-streaming-sessions';
 import {
   parseServerOptions,
   ServiceMetrics,
@@ -18,7 +19,7 @@ import {
   type ServerOptions,
 } from 'nimble-streaming-sessions/http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ARTIST, ARTIST_PROFILE, startTestServer, STUDIO_ID, type TestServer } from './harness.js';
+import { ARTIST, ARTIST_PROFILE, startTestServer, STUDIO_ID, testSeed, type TestServer } from './harness.js';
 
 const toClose: { close(): Promise<void> }[] = [];
 afterEach(async () => {
@@ -111,6 +112,124 @@ describe('GET /health and GET /ready', () => {
       status: 'not ready',
       checks: { storage: 'ok', worker: 'stopped' },
     });
+  });
+});
+
+describe('GET /ready when a check fails', () => {
+  /** A JSON-lines log, as the server writes it, kept in memory. */
+  function logLines(): { lines: Record<string, unknown>[]; stream: { write(line: string): unknown } } {
+    const lines: Record<string, unknown>[] = [];
+    return {
+      lines,
+      stream: { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) },
+    };
+  }
+
+  it("says only that storage is unavailable, and logs the storage's own error once per change", async () => {
+    // In memory, but with the readiness check of a database that cannot be reached.
+    let failure: Error | undefined = new Error('connect ECONNREFUSED db.internal:5432 user=admin');
+    const sessions: StreamingSessions = await createStreamingSessions({
+      catalog: testSeed,
+      storage: {
+        ...inMemoryStorage(),
+        check: () => (failure === undefined ? Promise.resolve() : Promise.reject(failure)),
+      },
+    });
+    toClose.push(sessions);
+    const log = logLines();
+    const server = await startTestServer({
+      http: {
+        logger: { level: 'info', stream: log.stream },
+        operability: { readiness: () => sessions.readiness() },
+      },
+    });
+    toClose.push(server);
+    const url = `${server.url}/ready`;
+    const failed = () => log.lines.filter((line) => line.msg === 'readiness check failed');
+
+    for (let probe = 0; probe < 3; probe += 1) {
+      const response = await fetch(url);
+      const text = await response.text();
+      expect(response.status).toBe(503);
+      expect(JSON.parse(text)).toEqual({
+        status: 'not ready',
+        checks: { storage: 'unavailable', worker: 'ok' },
+      });
+      expect(text).not.toContain('db.internal');
+      expect(text).not.toContain('admin');
+      expect(text).not.toContain('ECONNREFUSED');
+    }
+    // Three probes, one line: the detail, at warn.
+    expect(failed()).toEqual([
+      expect.objectContaining({
+        level: 40,
+        check: 'storage',
+        reason: 'connect ECONNREFUSED db.internal:5432 user=admin',
+      }),
+    ]);
+
+    failure = undefined;
+    expect((await fetch(url)).status).toBe(200);
+    expect(log.lines.filter((line) => line.msg === 'readiness check passes again')).toEqual([
+      expect.objectContaining({ level: 30, check: 'storage' }),
+    ]);
+
+    // Another failure is another line.
+    failure = new Error('password authentication failed for user "admin"');
+    const again = await fetch(url);
+    expect(await again.json()).toEqual({
+      status: 'not ready',
+      checks: { storage: 'unavailable', worker: 'ok' },
+    });
+    expect(failed().map((line) => line.reason)).toEqual([
+      'connect ECONNREFUSED db.internal:5432 user=admin',
+      'password authentication failed for user "admin"',
+    ]);
+  });
+
+  it('says storage is unavailable when the checks give no answer in time, and logs that', async () => {
+    const log = logLines();
+    const server = await startTestServer({
+      http: {
+        logger: { level: 'info', stream: log.stream },
+        operability: { readiness: () => new Promise(() => undefined), readinessTimeoutMs: 50 },
+      },
+    });
+    toClose.push(server);
+    const response = await fetch(`${server.url}/ready`);
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual({
+      status: 'not ready',
+      checks: { storage: 'unavailable', worker: 'unknown' },
+    });
+    expect(log.lines.filter((line) => line.msg === 'readiness check failed')).toEqual([
+      expect.objectContaining({ level: 40, check: 'storage', reason: 'no answer within 50 ms' }),
+    ]);
+  });
+
+  it("keeps a custom readiness function's own words out of the body too", async () => {
+    const log = logLines();
+    const server = await startTestServer({
+      http: {
+        logger: { level: 'info', stream: log.stream },
+        operability: {
+          readiness: () =>
+            Promise.resolve({
+              ready: false,
+              checks: { storage: 'ok', worker: 'lease lost to worker-7 on db.internal' },
+            }),
+        },
+      },
+    });
+    toClose.push(server);
+    const response = await fetch(`${server.url}/ready`);
+    expect(await response.json()).toEqual({
+      status: 'not ready',
+      checks: { storage: 'ok', worker: 'unavailable' },
+    });
+    expect(log.lines).toContainEqual(
+      expect.objectContaining({ check: 'worker', reason: 'lease lost to worker-7 on db.internal' }),
+    );
   });
 });
 
