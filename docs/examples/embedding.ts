@@ -162,7 +162,7 @@ export async function handleErrors(seed: Seed): Promise<string[]> {
   try {
     const attempts = [
       { studioId, launchProfileId: 'LpArtistWorkstation001', ec2InstanceType: 'g5.xlarge' }, // G5 quota is 0
-      { studioId, launchProfileId: 'LpDoesNotExist' },
+      { studioId, launchProfileId: 'LpDoesNotExist' }, // the artist is a member of no such profile
       { studioId, launchProfileId: 'LpArtistWorkstation001', ec2InstanceType: 'g4dn.16xlarge' },
     ];
     const outcomes: string[] = [];

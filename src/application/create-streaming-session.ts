@@ -1,6 +1,7 @@
 import { inject, injectable } from 'inversify';
 import { err, ok, type Result } from 'neverthrow';
 import {
+  checkCreateRules,
   conflict,
   decideCreateStreamingSession,
   evolveLedger,
@@ -84,6 +85,15 @@ export class CreateStreamingSessionHandler {
     const tokenKey = this.tokens.keyOf(input.studioId, CREATE_OPERATION, input.clientToken);
 
     const facts = await this.loadFacts(input, caller);
+    // The rules that need no ledger come first, so that nothing is locked, loaded or cached for a studio
+    // the catalog does not know, nor for a caller without standing in it.
+    const rules = checkCreateRules({ caller, request: input, facts });
+    if (rules.isErr()) {
+      // A refusal for standing answers before the token too: a replay tells what the caller may not know.
+      return rules.error.type === 'AccessDeniedException'
+        ? err(rules.error)
+        : this.failOrReplay(rules.error, tokenKey, fingerprint);
+    }
     return this.#studioLocks.run(input.studioId, () =>
       this.decideAndCommit(input, caller, facts, fingerprint, tokenKey),
     );
@@ -98,23 +108,35 @@ export class CreateStreamingSessionHandler {
     const imageId =
       launchProfile === undefined ? input.streamingImageId : resolveStreamingImageId(input, launchProfile);
     const owner = resolveOwner(input, caller);
-    const [streamingImage, acceptedEulaIds, callerAdmin, callerMember, ownerAdmin, ownerMember] =
-      await Promise.all([
-        imageId === undefined ? undefined : this.catalog.getStreamingImage(studioId, imageId),
-        this.catalog.listAcceptedEulaIds(studioId),
-        this.catalog.isStudioAdmin(studioId, caller.principalId),
-        this.catalog.isLaunchProfileMember(studioId, launchProfileId, caller.principalId),
-        owner === caller.principalId ? undefined : this.catalog.isStudioAdmin(studioId, owner),
-        owner === caller.principalId
-          ? undefined
-          : this.catalog.isLaunchProfileMember(studioId, launchProfileId, owner),
-      ]);
+    const [
+      streamingImage,
+      acceptedEulaIds,
+      callerAdmin,
+      callerMember,
+      callerInStudio,
+      ownerAdmin,
+      ownerMember,
+    ] = await Promise.all([
+      imageId === undefined ? undefined : this.catalog.getStreamingImage(studioId, imageId),
+      this.catalog.listAcceptedEulaIds(studioId),
+      this.catalog.isStudioAdmin(studioId, caller.principalId),
+      this.catalog.isLaunchProfileMember(studioId, launchProfileId, caller.principalId),
+      caller.kind === 'IAM' ? true : this.catalog.isMemberOfAnyLaunchProfile(studioId, caller.principalId),
+      owner === caller.principalId ? undefined : this.catalog.isStudioAdmin(studioId, owner),
+      owner === caller.principalId
+        ? undefined
+        : this.catalog.isLaunchProfileMember(studioId, launchProfileId, owner),
+    ]);
     return {
       studio,
       launchProfile,
       streamingImage,
       acceptedEulaIds,
-      caller: { isStudioAdmin: callerAdmin, isLaunchProfileMember: callerMember },
+      caller: {
+        isStudioAdmin: callerAdmin,
+        isLaunchProfileMember: callerMember,
+        isMemberOfAnyLaunchProfile: callerInStudio,
+      },
       owner: { isStudioAdmin: ownerAdmin ?? callerAdmin, isLaunchProfileMember: ownerMember ?? callerMember },
     };
   }

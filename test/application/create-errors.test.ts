@@ -92,14 +92,16 @@ const cases: readonly ErrorCase[] = [
   // Catalog lookups, in the documented order (reference §4.2).
   {
     name: 'an unknown studio',
-    input: { ...base, studioId: 'us-west-2:stid-unknown000000000' },
+    input: { ...base, studioId: 'us-west-2:stid-unknown000000000', ownedBy: ARTIST.principalId },
+    caller: PIPELINE,
     type: 'ResourceNotFoundException',
     code: 'STUDIO_NOT_FOUND',
     context: { resourceId: 'us-west-2:stid-unknown000000000' },
   },
   {
     name: 'a studio that is not READY',
-    input: { ...base, studioId: UNREADY_STUDIO_ID },
+    input: { ...base, studioId: UNREADY_STUDIO_ID, ownedBy: ARTIST.principalId },
+    caller: PIPELINE,
     type: 'ResourceNotFoundException',
     code: 'STUDIO_NOT_FOUND',
     context: { resourceId: UNREADY_STUDIO_ID },
@@ -107,6 +109,7 @@ const cases: readonly ErrorCase[] = [
   {
     name: 'an unknown launch profile',
     input: { ...base, launchProfileId: 'LpUnknown' },
+    caller: ADMIN,
     type: 'ResourceNotFoundException',
     code: 'LAUNCH_PROFILE_NOT_FOUND',
     context: { resourceId: 'LpUnknown' },
@@ -114,6 +117,7 @@ const cases: readonly ErrorCase[] = [
   {
     name: "another studio's launch profile",
     input: { ...base, launchProfileId: LP_OTHER_STUDIO },
+    caller: ADMIN,
     type: 'ResourceNotFoundException',
     code: 'LAUNCH_PROFILE_NOT_FOUND',
     context: { resourceId: LP_OTHER_STUDIO },
@@ -121,6 +125,7 @@ const cases: readonly ErrorCase[] = [
   {
     name: 'a DELETED launch profile',
     input: { ...base, launchProfileId: LP_DELETED },
+    caller: ADMIN,
     type: 'ResourceNotFoundException',
     code: 'LAUNCH_PROFILE_NOT_FOUND',
     context: { resourceId: LP_DELETED },
@@ -128,6 +133,7 @@ const cases: readonly ErrorCase[] = [
   {
     name: 'a launch profile being updated',
     input: { ...base, launchProfileId: LP_UPDATING },
+    caller: ADMIN,
     type: 'ConflictException',
     code: 'LAUNCH_PROFILE_NOT_READY',
     context: { resourceId: LP_UPDATING, state: 'UPDATE_IN_PROGRESS' },
@@ -167,14 +173,22 @@ const cases: readonly ErrorCase[] = [
     code: 'EULA_NOT_ACCEPTED',
     context: { streamingImageId: IMG_UNACCEPTED, eulaIds: EULA_PENDING },
   },
-  // Membership and ownership (reference §4.6).
+  // Standing first (reference §4.2 step 0), then membership and ownership (§4.6).
   {
-    name: 'a studio user who is not a launch profile member',
+    name: 'a studio user who is a member of no launch profile of the studio',
     input: base,
     caller: OUTSIDER,
     type: 'AccessDeniedException',
+    code: 'NOT_AUTHORIZED_IN_STUDIO',
+    context: { principalId: OUTSIDER.principalId, studioId: STUDIO_ID },
+  },
+  {
+    name: 'a studio user who is not a member of this launch profile (checked before its state)',
+    input: { ...base, launchProfileId: LP_UPDATING },
+    caller: ARTIST,
+    type: 'AccessDeniedException',
     code: 'NOT_LAUNCH_PROFILE_MEMBER',
-    context: { principalId: OUTSIDER.principalId, launchProfileId: LP },
+    context: { principalId: ARTIST.principalId, launchProfileId: LP_UPDATING },
   },
   {
     name: 'a member creating for another user',

@@ -86,7 +86,7 @@ describe('docs/embedding.md', () => {
     it('explains each error from its type, code and context', async () => {
       expect(await handleErrors(await loadSeed())).toEqual([
         'Quota "G5 streaming sessions per studio" is full (0/0)',
-        'No such launch profile: LpDoesNotExist',
+        'Not allowed: NOT_LAUNCH_PROFILE_MEMBER',
         'Fix the request (INSTANCE_TYPE_NOT_ALLOWED in ec2InstanceType)',
       ]);
     });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { RESOURCE_STATES, StreamingSession, type StreamConfiguration } from 'nimble-streaming-sessions';
+import {
+  RESOURCE_STATES,
+  StreamingSession,
+  type Caller,
+  type CreateFacts,
+  type StreamConfiguration,
+} from 'nimble-streaming-sessions';
+import { checkCreateRules } from '../../src/domain/index.js';
 import { DeciderSpecification } from 'nimble-streaming-sessions/testing';
 import {
   ADMIN,
@@ -23,11 +30,13 @@ import {
   image,
   launchProfile,
   member,
+  memberElsewhere,
   nobody,
   requested,
   requestedWithDeadline,
   studio,
   studioAdmin,
+  studioUser,
 } from './fixtures.js';
 
 const given = DeciderSpecification.for(StreamingSession);
@@ -338,7 +347,7 @@ describe('CreateStreamingSession: ownership (step 6, reference §4.6)', () => {
 
   it('non-admin not a member of the launch profile: 403 NOT_LAUNCH_PROFILE_MEMBER', () => {
     given([])
-      .when(createCommand({ facts: { caller: nobody, owner: nobody } }))
+      .when(createCommand({ facts: { caller: memberElsewhere, owner: memberElsewhere } }))
       .thenFails({
         type: 'AccessDeniedException',
         code: 'NOT_LAUNCH_PROFILE_MEMBER',
@@ -660,12 +669,13 @@ describe('CreateStreamingSession: time, client token and rule order', () => {
     expect(Object.keys(data)).not.toContain('fingerprint');
   });
 
-  it('rule order: a missing studio is reported before everything else', () => {
+  it('rule order: for a caller with standing, a missing studio is reported before everything else', () => {
     given([])
       .when(
         createCommand({
-          request: { ec2InstanceType: 'g5.xlarge', tags: { 'aws:x': '' } },
-          facts: { studio: undefined, launchProfile: undefined, streamingImage: undefined, caller: nobody },
+          caller: studioAdmin,
+          request: { ec2InstanceType: 'g5.xlarge', ownedBy: OTHER_USER, tags: { 'aws:x': '' } },
+          facts: { studio: undefined, launchProfile: undefined, streamingImage: undefined, caller: admin },
         }),
       )
       .thenFails(studioNotFound);
@@ -691,11 +701,107 @@ describe('CreateStreamingSession: time, client token and rule order', () => {
   });
 
   it('rule order: image before ownership, ownership before tags', () => {
+    const forAnother = { caller: studioAdmin, request: { ownedBy: OTHER_USER } } as const;
     given([])
-      .when(createCommand({ facts: { streamingImage: undefined, caller: nobody } }))
+      .when(
+        createCommand({ ...forAnother, facts: { streamingImage: undefined, caller: admin, owner: nobody } }),
+      )
       .thenFailsMatching({ code: 'STREAMING_IMAGE_NOT_FOUND' });
     given([])
-      .when(createCommand({ request: { tags: { 'aws:x': '' } }, facts: { caller: nobody } }))
-      .thenFailsMatching({ code: 'NOT_LAUNCH_PROFILE_MEMBER' });
+      .when(
+        createCommand({
+          ...forAnother,
+          request: { ownedBy: OTHER_USER, tags: { 'aws:x': '' } },
+          facts: { caller: admin, owner: nobody },
+        }),
+      )
+      .thenFailsMatching({ code: 'OWNER_NOT_LAUNCH_PROFILE_MEMBER' });
+  });
+});
+
+describe('CreateStreamingSession: standing first (step 0, reference §4.2)', () => {
+  /** Every catalog a probing caller could be asking about: real, missing, or in another state. */
+  const worlds = {
+    'all present': {},
+    'studio missing': { studio: undefined, launchProfile: undefined, streamingImage: undefined },
+    'studio not READY': { studio: { ...studio, state: 'UPDATE_IN_PROGRESS' as const } },
+    'launch profile missing': { launchProfile: undefined },
+    'launch profile not READY': { launchProfile: launchProfile({}, { state: 'UPDATE_IN_PROGRESS' }) },
+    'image missing': { streamingImage: undefined },
+    'EULA not accepted': { acceptedEulaIds: [] },
+  } as const;
+  const requests = [{}, { ec2InstanceType: 'g5.xlarge' }, { streamingImageId: 'sid-elsewhere' }] as const;
+
+  it('a studio user with no standing gets one AccessDeniedException, whatever exists', () => {
+    const answers = new Set<string>();
+    for (const world of Object.values(worlds)) {
+      for (const request of requests) {
+        const decision = StreamingSession.decide(
+          createCommand({ request, facts: { ...world, caller: nobody, owner: nobody } }),
+          StreamingSession.initialState,
+        );
+        answers.add(JSON.stringify(decision._unsafeUnwrapErr()));
+      }
+    }
+    expect([...answers].map((a) => JSON.parse(a) as unknown)).toEqual([
+      {
+        type: 'AccessDeniedException',
+        code: 'NOT_AUTHORIZED_IN_STUDIO',
+        message: `The caller may not create streaming sessions in the studio ${STUDIO_ID}.`,
+        context: { principalId: USER, studioId: STUDIO_ID },
+      },
+    ]);
+  });
+
+  it("a member of another launch profile learns nothing of this one's settings", () => {
+    const answers = new Set<string>();
+    for (const [name, world] of Object.entries(worlds)) {
+      if (name.startsWith('studio')) continue; // a member of one of its profiles knows the studio exists
+      for (const request of requests) {
+        const decision = StreamingSession.decide(
+          createCommand({ request, facts: { ...world, caller: memberElsewhere, owner: memberElsewhere } }),
+          StreamingSession.initialState,
+        );
+        answers.add(JSON.stringify(decision._unsafeUnwrapErr()));
+      }
+    }
+    expect([...answers].map((a) => JSON.parse(a) as unknown)).toEqual([
+      {
+        type: 'AccessDeniedException',
+        code: 'NOT_LAUNCH_PROFILE_MEMBER',
+        message: `The caller is not a member of the launch profile ${LAUNCH_PROFILE_ID}.`,
+        context: { principalId: USER, launchProfileId: LAUNCH_PROFILE_ID },
+      },
+    ]);
+  });
+
+  it('administrators and IAM principals keep the detailed errors', () => {
+    const detailed = (caller: Caller, facts: Partial<CreateFacts>, request = {}) =>
+      StreamingSession.decide(
+        createCommand({
+          caller,
+          request: { ownedBy: USER, ...request },
+          facts: { caller: admin, owner: member, ...facts },
+        }),
+        StreamingSession.initialState,
+      )._unsafeUnwrapErr().code;
+    for (const caller of [studioAdmin, iamCaller]) {
+      expect(detailed(caller, worlds['studio missing'])).toBe('STUDIO_NOT_FOUND');
+      expect(detailed(caller, worlds['launch profile missing'])).toBe('LAUNCH_PROFILE_NOT_FOUND');
+      expect(detailed(caller, {}, { ec2InstanceType: 'g5.xlarge' })).toBe('INSTANCE_TYPE_NOT_ALLOWED');
+    }
+  });
+
+  it('checkCreateRules, which a handler runs before it loads the ledger, needs no session id, time or ledger', () => {
+    const { caller, request, facts } = createCommand({ facts: { studio: undefined, caller: admin } });
+    expect(checkCreateRules({ caller: studioAdmin, request, facts })._unsafeUnwrapErr().code).toBe(
+      'STUDIO_NOT_FOUND',
+    );
+    expect(checkCreateRules(createCommand())._unsafeUnwrap()).toMatchObject({
+      ec2InstanceType: 'g4dn.xlarge',
+      streamingImageId: IMAGE_ID,
+      ownedBy: USER,
+    });
+    expect(caller).toEqual(studioUser);
   });
 });

@@ -66,6 +66,12 @@ export function image(overrides: Partial<StreamingImage> = {}): StreamingImage {
 export const member = { isStudioAdmin: false, isLaunchProfileMember: true } as const;
 export const admin = { isStudioAdmin: true, isLaunchProfileMember: false } as const;
 export const nobody = { isStudioAdmin: false, isLaunchProfileMember: false } as const;
+/** A studio user with standing in the studio (a member of another of its launch profiles), not of this one. */
+export const memberElsewhere = {
+  isStudioAdmin: false,
+  isLaunchProfileMember: false,
+  isMemberOfAnyLaunchProfile: true,
+} as const;
 
 export const studioUser: Caller = { principalId: USER, kind: 'STUDIO_USER' };
 export const studioAdmin: Caller = { principalId: ADMIN, kind: 'STUDIO_USER' };

@@ -7,6 +7,7 @@ import { loadSeed, PostgresCatalog } from '../../src/adapters/postgres/catalog.j
 import { testSeed, testService, type TestService } from '../application/fixtures.js';
 import { lifecycleSuite } from '../application/lifecycle-suite.js';
 import { describeListStreamingSessions } from '../application/list-suite.js';
+import { standingSuite } from '../application/standing-suite.js';
 import { serviceStorage, sharedEmbeddedDatabase } from './support.js';
 
 const database = sharedEmbeddedDatabase();
@@ -39,6 +40,18 @@ describeListStreamingSessions('embedded PostgreSQL', async ({ listPageSize }) =>
     storage: serviceStorage(embedded),
     provisioner: { failInstanceTypes: { 'g4dn.2xlarge': 'INSUFFICIENT_CAPACITY' } },
     ...(listPageSize === undefined ? {} : { config: { listPageSize } }),
+  });
+  open.push(service);
+  return service;
+});
+
+standingSuite('embedded PostgreSQL', async (seed) => {
+  const embedded = await database.storage();
+  const { pool, schema } = embedded.database;
+  await loadSeed(pool, seed, { schema });
+  const service = await testService({
+    catalog: new PostgresCatalog({ pool, schema }),
+    storage: serviceStorage(embedded),
   });
   open.push(service);
   return service;

@@ -137,6 +137,7 @@ describe('typed errors through the SDK', () => {
       listAcceptedEulaIds: outage,
       isStudioAdmin: outage,
       isLaunchProfileMember: outage,
+      isMemberOfAnyLaunchProfile: outage,
       getQuotaLimits: outage,
     };
     const failing = await startTestServer({ catalog: broken });

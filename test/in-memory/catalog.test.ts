@@ -87,6 +87,14 @@ function scanned(seed: Seed, limits: QuotaLimits = DEFAULT_QUOTA_LIMITS) {
     },
     isLaunchProfileMember: (studio: string, id: string, p: string) =>
       profiles(studio, id).some((lp) => (lp.launchProfileMembers ?? []).some((m) => m.principalId === p)),
+    // Standing: a member of some profile of the studio whose last entry is not DELETED.
+    isMemberOfAnyLaunchProfile: (studio: string, p: string) =>
+      (seed.launchProfiles ?? []).some(
+        (lp) =>
+          lp.studioId === studio &&
+          profiles(studio, lp.launchProfileId).at(-1)?.state !== 'DELETED' &&
+          (lp.launchProfileMembers ?? []).some((m) => m.principalId === p),
+      ),
     getStreamingImage: (studio: string, id: string) => {
       const i = (seed.streamingImages ?? []).filter((x) => x.streamingImageId === id).at(-1);
       if (i === undefined || (i.owner !== studio && i.owner.toLowerCase() !== 'amazon')) return undefined;
@@ -128,8 +136,12 @@ async function compare(catalog: Catalog, seed: Seed, limits?: QuotaLimits): Prom
           expected.isLaunchProfileMember(studio, profile, p),
         );
     }
-    for (const p of principals)
+    for (const p of principals) {
       expect(await catalog.isStudioAdmin(studio, p)).toBe(expected.isStudioAdmin(studio, p));
+      expect(await catalog.isMemberOfAnyLaunchProfile(studio, p)).toBe(
+        expected.isMemberOfAnyLaunchProfile(studio, p),
+      );
+    }
   }
 }
 

@@ -14,6 +14,7 @@ import {
   type TestService,
 } from '../application/fixtures.js';
 import { lifecycleSuite } from '../application/lifecycle-suite.js';
+import { standingSuite } from '../application/standing-suite.js';
 import { clearSchema, count, dropSchema, freshSchema, newPool } from './support.js';
 
 const pool = newPool(8);
@@ -38,6 +39,16 @@ lifecycleSuite('PostgreSQL', async (options = {}) => {
     catalog: new PostgresCatalog({ pool, schema }),
     storage: postgresStorage({ pool, schema }),
     ...(options.wrapProvisioner === undefined ? {} : { wrapProvisioner: options.wrapProvisioner }),
+  });
+  open.push(service);
+  return service;
+});
+
+standingSuite('PostgreSQL', async (seed) => {
+  await loadSeed(pool, seed, { schema });
+  const service = await testService({
+    catalog: new PostgresCatalog({ pool, schema }),
+    storage: postgresStorage({ pool, schema }),
   });
   open.push(service);
   return service;

@@ -15,6 +15,8 @@ interface StudioEntry {
   eulaIds: readonly string[];
   readonly admins: Set<string>;
   readonly profiles: Map<string, ProfileEntry>;
+  /** The members of every launch profile of the studio that is not DELETED. */
+  readonly profileMembers: Set<string>;
 }
 
 interface ProfileEntry {
@@ -58,6 +60,13 @@ export class InMemoryCatalog implements Catalog {
       };
       for (const m of p.launchProfileMembers ?? []) profile.members.add(m.principalId);
     }
+    // After all profiles: a later entry of the same profile id replaces the earlier one, as lookups see it.
+    for (const entry of this.#studios.values()) {
+      for (const { profile, members } of entry.profiles.values()) {
+        if (profile?.state === 'DELETED') continue;
+        for (const principalId of members) entry.profileMembers.add(principalId);
+      }
+    }
     for (const i of seed.streamingImages ?? []) {
       this.#images.set(i.streamingImageId, {
         streamingImageId: i.streamingImageId,
@@ -71,7 +80,7 @@ export class InMemoryCatalog implements Catalog {
   #entry(studioId: string): StudioEntry {
     let entry = this.#studios.get(studioId);
     if (entry === undefined) {
-      entry = { eulaIds: NO_EULAS, admins: new Set(), profiles: new Map() };
+      entry = { eulaIds: NO_EULAS, admins: new Set(), profiles: new Map(), profileMembers: new Set() };
       this.#studios.set(studioId, entry);
     }
     return entry;
@@ -103,6 +112,10 @@ export class InMemoryCatalog implements Catalog {
   isLaunchProfileMember(studioId: string, launchProfileId: string, principalId: string): Promise<boolean> {
     const profile = this.#studios.get(studioId)?.profiles.get(launchProfileId);
     return Promise.resolve(profile?.members.has(principalId) ?? false);
+  }
+
+  isMemberOfAnyLaunchProfile(studioId: string, principalId: string): Promise<boolean> {
+    return Promise.resolve(this.#studios.get(studioId)?.profileMembers.has(principalId) ?? false);
   }
 
   getQuotaLimits(studioId: string): Promise<QuotaLimits> {

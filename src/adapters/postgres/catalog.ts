@@ -92,6 +92,10 @@ export class PostgresCatalog implements Catalog {
     return (await this.#slice(studioId)).isLaunchProfileMember(studioId, launchProfileId, principalId);
   }
 
+  async isMemberOfAnyLaunchProfile(studioId: string, principalId: string): Promise<boolean> {
+    return (await this.#slice(studioId)).isMemberOfAnyLaunchProfile(studioId, principalId);
+  }
+
   async getQuotaLimits(studioId: string): Promise<QuotaLimits> {
     return (await this.#slice(studioId)).getQuotaLimits(studioId);
   }

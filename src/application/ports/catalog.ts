@@ -23,6 +23,12 @@ export interface Catalog {
   /** Whether the principal is a USER member of the launch profile. */
   isLaunchProfileMember(studioId: string, launchProfileId: string, principalId: string): Promise<boolean>;
 
+  /**
+   * Whether the principal is a USER member of any of the studio's launch profiles that is not DELETED:
+   * with administrators and IAM principals, the callers who have standing in the studio (reference §4.2).
+   */
+  isMemberOfAnyLaunchProfile(studioId: string, principalId: string): Promise<boolean>;
+
   /** The studio's quota limits (defaults filled in). */
   getQuotaLimits(studioId: string): Promise<QuotaLimits>;
 }

@@ -29,6 +29,11 @@ export interface CreateStreamingSessionRequest {
 export interface Membership {
   readonly isStudioAdmin: boolean;
   readonly isLaunchProfileMember: boolean;
+  /**
+   * Whether the principal is a USER member of any of the studio's launch profiles: standing in the studio
+   * (reference §4.2, step 0). When absent, a member of the requested profile counts as one, and nobody else.
+   */
+  readonly isMemberOfAnyLaunchProfile?: boolean;
 }
 
 /**

@@ -5,6 +5,7 @@ import {
   conflict,
   resourceNotFound,
   validationError,
+  type AccessDeniedException,
   type DomainError,
   type ValidationException,
 } from '../errors.js';
@@ -105,7 +106,42 @@ export function checkTags(tags: Tags): Result<Tags, ValidationException> {
   return ok(tags);
 }
 
-function checkStudioAndLaunchProfile(command: CreateStreamingSession): Result<LaunchProfile, DomainError> {
+/**
+ * Step 0 of §4.2, standing first: nothing about the studio or the launch profile is told to a caller who
+ * may not launch there. IAM callers and studio administrators have standing; a studio user has it as a
+ * member of one of the studio's launch profiles, and must be a member of the requested one. Both refusals
+ * carry only what the caller sent, so they read the same whether the studio and profile exist or not.
+ */
+export function checkCreateStanding(
+  command: Pick<CreateStreamingSession, 'caller' | 'request' | 'facts'>,
+): Result<void, AccessDeniedException> {
+  const { caller, request, facts } = command;
+  if (caller.kind === 'IAM' || facts.caller.isStudioAdmin) return ok(undefined);
+  const inStudio = facts.caller.isMemberOfAnyLaunchProfile ?? facts.caller.isLaunchProfileMember;
+  if (!inStudio && !facts.caller.isLaunchProfileMember) {
+    return err(
+      accessDenied(
+        'NOT_AUTHORIZED_IN_STUDIO',
+        `The caller may not create streaming sessions in the studio ${request.studioId}.`,
+        { principalId: caller.principalId, studioId: request.studioId },
+      ),
+    );
+  }
+  if (!facts.caller.isLaunchProfileMember) {
+    return err(
+      accessDenied(
+        'NOT_LAUNCH_PROFILE_MEMBER',
+        `The caller is not a member of the launch profile ${request.launchProfileId}.`,
+        { principalId: caller.principalId, launchProfileId: request.launchProfileId },
+      ),
+    );
+  }
+  return ok(undefined);
+}
+
+function checkStudioAndLaunchProfile(
+  command: Pick<CreateStreamingSession, 'request' | 'facts'>,
+): Result<LaunchProfile, DomainError> {
   const { request, facts } = command;
   if (facts.studio?.studioId !== request.studioId || facts.studio.state !== 'READY') {
     return err(resourceNotFound('studio', request.studioId));
@@ -151,7 +187,10 @@ function resolveInstanceType(
   return ok(instanceType);
 }
 
-function resolveImage(command: CreateStreamingSession, profile: LaunchProfile): Result<string, DomainError> {
+function resolveImage(
+  command: Pick<CreateStreamingSession, 'request' | 'facts'>,
+  profile: LaunchProfile,
+): Result<string, DomainError> {
   const { facts } = command;
   const allowed = profile.streamConfiguration.streamingImageIds;
   const imageId = resolveStreamingImageId(command.request, profile);
@@ -194,7 +233,9 @@ function resolveImage(command: CreateStreamingSession, profile: LaunchProfile): 
 }
 
 /** §4.6: who may create a session for whom. Returns the owner. */
-function checkOwnership(command: CreateStreamingSession): Result<string, DomainError> {
+function checkOwnership(
+  command: Pick<CreateStreamingSession, 'caller' | 'request' | 'facts'>,
+): Result<string, DomainError> {
   const { caller, request, facts } = command;
   if (caller.kind === 'IAM' && request.ownedBy === undefined) {
     return err(
@@ -222,18 +263,7 @@ function checkOwnership(command: CreateStreamingSession): Result<string, DomainE
         ),
       );
     }
-    if (!facts.caller.isLaunchProfileMember) {
-      return err(
-        accessDenied(
-          'NOT_LAUNCH_PROFILE_MEMBER',
-          `The caller is not a member of the launch profile ${request.launchProfileId}.`,
-          {
-            principalId: caller.principalId,
-            launchProfileId: request.launchProfileId,
-          },
-        ),
-      );
-    }
+    // Membership of the profile was checked first, with the standing (step 0).
     return ok(owner);
   }
   if (!facts.owner.isLaunchProfileMember && !facts.owner.isStudioAdmin) {
@@ -248,46 +278,74 @@ function checkOwnership(command: CreateStreamingSession): Result<string, DomainE
   return ok(owner);
 }
 
+/** What the create rules resolved: the session's launch profile, instance type, image, owner and tags. */
+export interface CreateResolution {
+  readonly profile: LaunchProfile;
+  readonly ec2InstanceType: string;
+  readonly streamingImageId: string;
+  readonly ownedBy: string;
+  readonly tags: Tags;
+}
+
 /**
- * The create decision (reference §4.2 steps 1–6 and §4.3–§4.5): every rule but the quota, which the ledger
- * decides. Checks run in the documented order, so the first broken rule is the one reported.
+ * Every create rule but the quota (reference §4.2 steps 0–6), in the documented order, so the first broken
+ * rule is the one reported. It needs no session id, time or ledger: a handler runs it before it loads
+ * anything the studio's existence has not yet justified (the quota ledger above all).
  */
-export function decideCreate(
-  command: CreateStreamingSession,
-): Result<readonly [SessionRequested], DomainError> {
-  return checkStudioAndLaunchProfile(command).andThen((profile) =>
-    resolveInstanceType(command.request, profile).andThen((ec2InstanceType) =>
-      resolveImage(command, profile).andThen((streamingImageId) =>
-        checkOwnership(command).andThen((ownedBy) =>
-          checkTags(command.request.tags ?? {}).map((tags) => {
-            const requestedAt = toWholeSeconds(command.now);
-            const settings = resolveStreamSettings(profile.streamConfiguration);
-            const stopAllowed = isStopAllowed(settings);
-            const deadline = requestedAt + settings.maxSessionLengthInMinutes * MINUTE_MS;
-            const event: SessionRequested = {
-              type: 'SessionRequested',
-              version: 1,
-              data: {
-                sessionId: command.sessionId,
-                studioId: command.request.studioId,
-                launchProfileId: profile.launchProfileId,
-                ec2InstanceType,
-                streamingImageId,
-                ownedBy,
-                createdBy: command.caller.principalId,
-                tags,
-                requestedAt,
-                ...settings,
-                stopAllowed,
-                ...(stopAllowed ? { stopAt: deadline } : { terminateAt: deadline }),
-                ...(command.clientToken === undefined ? {} : { clientToken: command.clientToken }),
-                ...(command.fingerprint === undefined ? {} : { fingerprint: command.fingerprint }),
-              },
-            };
-            return [event] as const;
-          }),
+export function checkCreateRules(
+  command: Pick<CreateStreamingSession, 'caller' | 'request' | 'facts'>,
+): Result<CreateResolution, DomainError> {
+  return checkCreateStanding(command).andThen(() =>
+    checkStudioAndLaunchProfile(command).andThen((profile) =>
+      resolveInstanceType(command.request, profile).andThen((ec2InstanceType) =>
+        resolveImage(command, profile).andThen((streamingImageId) =>
+          checkOwnership(command).andThen((ownedBy) =>
+            checkTags(command.request.tags ?? {}).map((tags) => ({
+              profile,
+              ec2InstanceType,
+              streamingImageId,
+              ownedBy,
+              tags,
+            })),
+          ),
         ),
       ),
     ),
   );
+}
+
+/**
+ * The create decision (reference §4.2 steps 0–6 and §4.3–§4.5): every rule but the quota, which the ledger
+ * decides, then the session's first event.
+ */
+export function decideCreate(
+  command: CreateStreamingSession,
+): Result<readonly [SessionRequested], DomainError> {
+  return checkCreateRules(command).map(({ profile, ec2InstanceType, streamingImageId, ownedBy, tags }) => {
+    const requestedAt = toWholeSeconds(command.now);
+    const settings = resolveStreamSettings(profile.streamConfiguration);
+    const stopAllowed = isStopAllowed(settings);
+    const deadline = requestedAt + settings.maxSessionLengthInMinutes * MINUTE_MS;
+    const event: SessionRequested = {
+      type: 'SessionRequested',
+      version: 1,
+      data: {
+        sessionId: command.sessionId,
+        studioId: command.request.studioId,
+        launchProfileId: profile.launchProfileId,
+        ec2InstanceType,
+        streamingImageId,
+        ownedBy,
+        createdBy: command.caller.principalId,
+        tags,
+        requestedAt,
+        ...settings,
+        stopAllowed,
+        ...(stopAllowed ? { stopAt: deadline } : { terminateAt: deadline }),
+        ...(command.clientToken === undefined ? {} : { clientToken: command.clientToken }),
+        ...(command.fingerprint === undefined ? {} : { fingerprint: command.fingerprint }),
+      },
+    };
+    return [event] as const;
+  });
 }
