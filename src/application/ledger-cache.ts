@@ -1,4 +1,5 @@
 import { inject, injectable } from 'inversify';
+import { LRUCache } from 'lru-cache';
 import { initialLedgerState, type QuotaLedgerState } from '../domain/index.js';
 import type { EventStore } from './ports/event-store.js';
 import { ledgerStreamId } from './streams.js';
@@ -12,17 +13,44 @@ export interface LedgerAt {
   readonly cached: boolean;
 }
 
+interface Entry {
+  readonly state: QuotaLedgerState;
+  readonly version: number;
+}
+
+/** How many studios' ledgers one process keeps, the least recently used forgotten first. */
+export const MAX_CACHED_LEDGERS = 10_000;
+
 /**
  * Each studio's quota ledger, cached in-process with its version, so that a create (or a delete that
  * gives a slot back) costs no read in steady state. The cache is only ever stale when another process or
  * component moved the ledger on; the commit's expected version then fails, and the caller forgets the
  * entry and loads it again. One instance per container, shared by every command that touches a ledger.
+ *
+ * It holds at most `maxStudios` ledgers (least recently used out first): a forgotten ledger costs one read
+ * when its studio is next used, never a wrong decision, since every commit checks the ledger's version.
+ * Callers load a ledger only for a studio the catalog knows (a create checks the studio first), so made-up
+ * studio ids never reach it; the bound covers a catalog with more studios than the cache.
  */
 @injectable()
 export class LedgerCache {
-  readonly #ledgers = new Map<string, { readonly state: QuotaLedgerState; readonly version: number }>();
+  #ledgers: LRUCache<string, Entry>;
 
-  constructor(@inject(TOKENS.EventStore) private readonly store: EventStore) {}
+  constructor(@inject(TOKENS.EventStore) private readonly store: EventStore) {
+    this.#ledgers = new LRUCache({ max: MAX_CACHED_LEDGERS });
+  }
+
+  /** A cache of another size than the default (tests, and embedders who know their studio count). */
+  static withCapacity(store: EventStore, maxStudios: number): LedgerCache {
+    const cache = new LedgerCache(store);
+    cache.#ledgers = new LRUCache({ max: maxStudios });
+    return cache;
+  }
+
+  /** How many ledgers are held. */
+  get size(): number {
+    return this.#ledgers.size;
+  }
 
   async load(studioId: string): Promise<LedgerAt> {
     const cached = this.#ledgers.get(studioId);

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { InMemoryCatalog, parseSeed, type Catalog, type Seed } from 'nimble-streaming-sessions';
 import { loadSeed, PostgresCatalog } from '../../src/adapters/postgres/catalog.js';
 import { testSeed } from '../application/fixtures.js';
+import { longKey, retainedBy } from '../support/heap.js';
 import { DATABASE_URL, dropSchema, freshSchema, newPool } from './support.js';
 
 const demo = parseSeed(
@@ -47,7 +48,9 @@ async function answers(catalog: Catalog, seed: Seed): Promise<unknown[]> {
       out.push(await catalog.getLaunchProfile(studio, profile));
       for (const p of principals) out.push(await catalog.isLaunchProfileMember(studio, profile, p));
     }
-    for (const p of principals) out.push(await catalog.isStudioAdmin(studio, p));
+    for (const p of principals) {
+      out.push(await catalog.isStudioAdmin(studio, p), await catalog.isMemberOfAnyLaunchProfile(studio, p));
+    }
   }
   return out;
 }
@@ -124,5 +127,39 @@ describe('PostgresCatalog', () => {
     catalog.invalidate();
     expect(await catalog.isStudioAdmin(studio.studioId, admin)).toBe(false);
     await loadSeed(pool, seed, { schema });
+  });
+
+  it('remembers at most maxCachedUnknownStudios made-up ids, and they never push a real studio out', async () => {
+    const catalog = new PostgresCatalog({
+      pool,
+      schema,
+      refreshMs: 60_000,
+      maxCachedStudios: 2,
+      maxCachedUnknownStudios: 50,
+    });
+    const real = demo.studios[0]!.studioId;
+    expect(await catalog.getStudio(real)).toBeDefined();
+    const retained = await retainedBy(async () => {
+      for (let i = 0; i < 1_000; i++) {
+        expect(await catalog.getStudio(longKey('us-west-2:stid-', i))).toBeUndefined();
+      }
+    });
+    expect(catalog.cached).toEqual({ studios: 1, unknown: 50 });
+    // 1,000 ids of 2,000 characters, each with a catalog of its own, were about 4 MB before the bound.
+    expect(retained).toBeLessThan(1024 * 1024);
+    // Still cached: asking again costs no query.
+    const counting = new CountingPool({ connectionString: DATABASE_URL, max: 1 });
+    const warm = new PostgresCatalog({
+      pool: counting,
+      schema,
+      refreshMs: 60_000,
+      maxCachedUnknownStudios: 50,
+    });
+    await warm.getStudio(real);
+    for (let i = 0; i < 200; i++) await warm.getStudio(longKey('us-west-2:stid-', i));
+    const before = counting.queries;
+    expect(await warm.getStudio(real)).toBeDefined();
+    expect(counting.queries).toBe(before);
+    await counting.end();
   });
 });

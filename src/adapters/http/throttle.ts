@@ -16,12 +16,16 @@ interface Bucket {
   updatedAt: number;
 }
 
-/** Buckets kept before full ones (principals idle long enough to refill) are forgotten. */
-const PRUNE_ABOVE = 10_000;
+/**
+ * The most buckets kept: past it, full ones (principals idle long enough to refill) are forgotten, and if
+ * none is full, the least recently used.
+ */
+export const PRUNE_ABOVE = 10_000;
 
 /**
  * A token bucket per key (the authenticated principal). Buckets refill lazily when they are next used,
- * so an idle principal costs nothing; the map is pruned of full buckets when it grows large.
+ * so an idle principal costs nothing; the map is pruned of full buckets when it grows large, and never
+ * holds more than `PRUNE_ABOVE`.
  */
 export class TokenBucketThrottle {
   readonly #buckets = new Map<string, Bucket>();
@@ -53,8 +57,20 @@ export class TokenBucketThrottle {
     return Math.ceil(((1 - refilled) * 1000) / ratePerSecond);
   }
 
+  /** How many buckets are held (never more than `PRUNE_ABOVE`). */
+  get size(): number {
+    return this.#buckets.size;
+  }
+
   private remember(key: string, bucket: Bucket): void {
     if (!this.#buckets.has(key) && this.#buckets.size >= PRUNE_ABOVE) this.prune();
+    // Still full of busy principals: the longest unused goes (Map order is last-use order, as below). It
+    // comes back with a full bucket, which errs on the side of the client, never of the process's memory.
+    if (!this.#buckets.has(key) && this.#buckets.size >= PRUNE_ABOVE) {
+      const oldest = this.#buckets.keys().next();
+      if (oldest.done !== true) this.#buckets.delete(oldest.value);
+    }
+    this.#buckets.delete(key);
     this.#buckets.set(key, bucket);
   }
 

@@ -19,6 +19,12 @@ export interface PostgresCatalogOptions extends PostgresConnectionOptions {
   readonly refreshMs?: number;
   /** At most this many studios are cached; the oldest entry goes first (default 10,000). */
   readonly maxCachedStudios?: number;
+  /**
+   * At most this many ids that name no studio are remembered as such, the oldest first out (default
+   * 1,000). Kept apart from the studios, so probing made-up ids can neither grow the process nor push a
+   * real studio out of the cache.
+   */
+  readonly maxCachedUnknownStudios?: number;
   readonly defaultLimits?: QuotaLimits;
 }
 
@@ -42,21 +48,35 @@ export class PostgresCatalog implements Catalog {
   readonly #db: PostgresDatabase;
   readonly #refreshMs: number;
   readonly #maxStudios: number;
+  readonly #maxUnknown: number;
   readonly #defaultLimits: QuotaLimits;
   readonly #entries = new Map<string, Entry>();
+  /** Ids found to name no studio (their slice has only what every studio sees: Amazon's images). */
+  readonly #unknown = new Map<string, Entry>();
   readonly #loading = new Map<string, Promise<Catalog>>();
 
   constructor(options: PostgresCatalogOptions) {
     this.#db = new PostgresDatabase(options);
     this.#refreshMs = options.refreshMs ?? 5_000;
     this.#maxStudios = options.maxCachedStudios ?? 10_000;
+    this.#maxUnknown = options.maxCachedUnknownStudios ?? 1_000;
     this.#defaultLimits = options.defaultLimits ?? DEFAULT_QUOTA_LIMITS;
   }
 
   /** Drops the cached slice of one studio, or of all: the next read loads it again. */
   invalidate(studioId?: string): void {
-    if (studioId === undefined) this.#entries.clear();
-    else this.#entries.delete(studioId);
+    if (studioId === undefined) {
+      this.#entries.clear();
+      this.#unknown.clear();
+    } else {
+      this.#entries.delete(studioId);
+      this.#unknown.delete(studioId);
+    }
+  }
+
+  /** How many studios, and how many ids of no studio, are cached. */
+  get cached(): { readonly studios: number; readonly unknown: number } {
+    return { studios: this.#entries.size, unknown: this.#unknown.size };
   }
 
   /** Ends the pool if the catalog created it from a connection string. */
@@ -101,7 +121,7 @@ export class PostgresCatalog implements Catalog {
   }
 
   #slice(studioId: string): Catalog | Promise<Catalog> {
-    const entry = this.#entries.get(studioId);
+    const entry = this.#entries.get(studioId) ?? this.#unknown.get(studioId);
     if (entry !== undefined) {
       if (!entry.refreshing && Date.now() - entry.loadedAt > this.#refreshMs) {
         entry.refreshing = true;
@@ -125,12 +145,17 @@ export class PostgresCatalog implements Catalog {
       encodeText(studioId),
     ]);
     const slice = decodeJson(rows[0]?.slice ?? '{}') as Slice;
+    // Rows that name the id but no studio row (possible only by hand: the seed and the keys forbid it)
+    // are still answered as the in-memory catalog answers them.
+    const known = slice.studio !== null || slice.launchProfiles.length > 0;
     const catalog = new InMemoryCatalog(seedOfSlice(slice), this.#defaultLimits);
     this.#entries.delete(studioId);
-    this.#entries.set(studioId, { catalog, loadedAt: Date.now(), refreshing: false });
-    if (this.#entries.size > this.#maxStudios) {
-      const oldest = this.#entries.keys().next();
-      if (oldest.done !== true) this.#entries.delete(oldest.value);
+    this.#unknown.delete(studioId);
+    const cache = known ? this.#entries : this.#unknown;
+    cache.set(studioId, { catalog, loadedAt: Date.now(), refreshing: false });
+    if (cache.size > (known ? this.#maxStudios : this.#maxUnknown)) {
+      const oldest = cache.keys().next();
+      if (oldest.done !== true) cache.delete(oldest.value);
     }
     return catalog;
   }

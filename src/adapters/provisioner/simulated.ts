@@ -20,7 +20,15 @@ export interface SimulatedProvisionerOptions {
   readonly failInstanceTypes?: Readonly<Record<string, CreateFailureStatusCode>>;
   /** Fail the boot (after allocation) of these instance types with this status code. */
   readonly failBootInstanceTypes?: Readonly<Record<string, CreateFailureStatusCode>>;
+  /**
+   * How many released (terminated) instances are remembered, oldest forgotten first (default 10,000).
+   * A forgotten one answers as released does; the bound keeps a long-running server's memory flat.
+   */
+  readonly maxReleasedKept?: number;
 }
+
+/** The default of `maxReleasedKept`. */
+export const MAX_RELEASED_KEPT = 10_000;
 
 interface Instance {
   readonly instanceId: string;
@@ -53,9 +61,14 @@ export class SimulatedProvisioner implements InstanceProvisioner {
   readonly #bySession = new Map<string, Instance>();
   readonly #byInstance = new Map<string, Instance>();
   readonly #inUse = new Map<string, number>();
+  /** Released instances in release order, so the oldest can be forgotten. */
+  readonly #released = new Set<Instance>();
   #nextInstance = 0;
   #nextBackup = 0;
-  /** How many distinct instances were ever allocated, per session id (never more than 1). */
+  /**
+   * How many distinct instances were allocated per session id (never more than 1), for every session
+   * whose instance is live or among the last `maxReleasedKept` released.
+   */
   readonly allocations = new Map<string, number>();
 
   constructor(
@@ -150,7 +163,27 @@ export class SimulatedProvisioner implements InstanceProvisioner {
       instance.released = true;
       const type = instance.spec.ec2InstanceType;
       this.#inUse.set(type, Math.max(0, (this.#inUse.get(type) ?? 1) - 1));
+      this.#released.add(instance);
+      this.#forgetOldReleased();
     }
     return Promise.resolve();
+  }
+
+  /** How many instances are remembered, live or released (for tests of its bound). */
+  get size(): number {
+    return this.#byInstance.size;
+  }
+
+  #forgetOldReleased(): void {
+    const max = this.options.maxReleasedKept ?? MAX_RELEASED_KEPT;
+    for (const oldest of this.#released) {
+      if (this.#released.size <= max) break;
+      this.#released.delete(oldest);
+      this.#byInstance.delete(oldest.instanceId);
+      if (this.#bySession.get(oldest.spec.sessionId) === oldest) {
+        this.#bySession.delete(oldest.spec.sessionId);
+        this.allocations.delete(oldest.spec.sessionId);
+      }
+    }
   }
 }
