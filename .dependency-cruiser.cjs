@@ -1,7 +1,8 @@
 /**
  * The hexagon's one rule, made executable: dependencies point inwards only.
  * `npm run layering` fails when the domain imports anything outside itself (including node built-ins
- * and packages other than neverthrow), or when the application imports an adapter.
+ * and packages other than neverthrow), when the application imports an adapter, when an adapter imports
+ * another adapter, or when an adapter imports the composition root.
  */
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -34,6 +35,22 @@ module.exports = {
       comment: 'The application layer stays free of drivers and frameworks.',
       from: { path: '^src/application' },
       to: { path: '^node_modules/(pg|fastify|@smithy|@aws-crypto)(/|$)' },
+    },
+    {
+      name: 'adapters-do-not-import-each-other',
+      severity: 'error',
+      comment:
+        'An adapter reaches another only through a port; helpers two adapters share live in a neutral module.',
+      from: { path: '^src/adapters/([^/]+)/' },
+      to: { path: '^src/adapters/', pathNot: '^src/adapters/$1/' },
+    },
+    {
+      name: 'adapters-do-not-import-the-root',
+      severity: 'error',
+      comment:
+        'Driving adapters depend on the inbound port in application, never on the composition root that assembles them.',
+      from: { path: '^src/adapters/' },
+      to: { path: '^src/(streaming-sessions|index|http)\\.ts$|^src/server/' },
     },
     {
       name: 'no-circular',

@@ -4,7 +4,7 @@
  */
 export type { HttpServerOptions } from './adapters/http/server.js';
 export { createHttpServer, DEFAULT_BODY_LIMIT } from './adapters/http/server.js';
-export type { StreamingSessionsApi } from './adapters/http/routes.js';
+export type { StreamingSessionsApi } from './application/ports/inbound.js';
 export type { ApiCredential, CredentialStore } from './adapters/http/credentials.js';
 export { credentialStoreFromSeed } from './adapters/http/credentials.js';
 export type { SigV4Options } from './adapters/http/sigv4.js';

@@ -176,7 +176,8 @@ export type { CreateDecision } from './domain/index.js';
 export { decideCreateStreamingSession } from './domain/index.js';
 
 // The embedding entry point.
-export type { Readiness, StreamingSessionsOptions } from './streaming-sessions.js';
+export type { StreamingSessionsOptions } from './streaming-sessions.js';
+export type { Readiness, ServiceOperability, StreamingSessionsApi } from './application/ports/inbound.js';
 export { StreamingSessions, createStreamingSessions } from './streaming-sessions.js';
 
 // The application: ports, settings, handlers and inputs.
@@ -290,11 +291,11 @@ export { requestFingerprint, canonicalJson } from './application/fingerprint.js'
 export { sessionStreamId, ledgerStreamId } from './application/streams.js';
 
 // Adapters: in-memory storage and catalog, the simulated provisioner, the system clock and ids.
-export type { PoolUsage, StorageAdapter } from './adapters/inversify/storage.js';
+export type { PoolUsage, StorageAdapter } from './application/ports/storage.js';
 export { coreModule, environmentModule } from './adapters/inversify/core-module.js';
 export { inMemoryStorage } from './adapters/in-memory/module.js';
 export { InMemoryDatabase } from './adapters/in-memory/database.js';
-export { InMemoryCatalog } from './adapters/in-memory/catalog.js';
+export { InMemoryCatalog } from './application/seed-catalog.js';
 export type { SimulatedProvisionerOptions } from './adapters/provisioner/simulated.js';
 export { SimulatedProvisioner } from './adapters/provisioner/simulated.js';
 export { SystemClock, RandomIdGenerator } from './adapters/system/clock.js';

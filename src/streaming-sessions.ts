@@ -17,6 +17,7 @@ import {
   StartStreamingSessionHandler,
   StopStreamingSessionHandler,
 } from './application/lifecycle-handlers.js';
+import type { Readiness, ServiceOperability, StreamingSessionsApi } from './application/ports/inbound.js';
 import type { Logger } from './application/ports/logger.js';
 import { parseSeed, type Seed } from './application/seed.js';
 import type {
@@ -27,21 +28,15 @@ import type {
   StartStreamingSessionInput,
   DeleteStreamingSessionInput,
 } from './application/validation/requests.js';
-import { InMemoryCatalog } from './adapters/in-memory/catalog.js';
+import { InMemoryCatalog } from './application/seed-catalog.js';
 import { inMemoryStorage } from './adapters/in-memory/module.js';
 import { coreModule, environmentModule } from './adapters/inversify/core-module.js';
-import type { PoolUsage, StorageAdapter } from './adapters/inversify/storage.js';
+import type { PoolUsage, StorageAdapter } from './application/ports/storage.js';
 import { TOKENS } from './application/tokens.js';
 import { SimulatedProvisioner } from './adapters/provisioner/simulated.js';
 import { RandomIdGenerator, SystemClock } from './adapters/system/clock.js';
 import { consoleLogger } from './adapters/system/logger.js';
 import type { ApiError, Caller, StreamingSessionStateName, StreamingSessionView } from './domain/index.js';
-
-/** What `StreamingSessions.readiness` found: `'ok'`, or why a check failed. */
-export interface Readiness {
-  readonly ready: boolean;
-  readonly checks: { readonly storage: string; readonly worker: string };
-}
 
 /** How to assemble the control plane; everything but the catalog has an embedded default. */
 export interface StreamingSessionsOptions {
@@ -68,7 +63,7 @@ function isCatalog(value: Seed | Catalog): value is Catalog {
  * The streaming-session control plane, embedded: call its operations with the caller's identity and get
  * neverthrow Results whose errors are the API's seven error types as data.
  */
-export class StreamingSessions {
+export class StreamingSessions implements StreamingSessionsApi, ServiceOperability {
   readonly #create: CreateStreamingSessionHandler;
   readonly #get: GetStreamingSessionHandler;
   readonly #list: ListStreamingSessionsHandler;

@@ -1,7 +1,7 @@
 import type { Clock } from '../application/ports/clock.js';
 import type { InstanceProvisioner } from '../application/ports/provisioner.js';
 import { inMemoryStorage } from '../adapters/in-memory/module.js';
-import type { StorageAdapter } from '../adapters/inversify/storage.js';
+import type { StorageAdapter } from '../application/ports/storage.js';
 import { withDefaultUser } from '../adapters/postgres/database.js';
 import { embeddedPostgres } from '../adapters/postgres/embedded.js';
 import { PostgresInstanceRegistry } from '../adapters/postgres/instance-registry.js';

@@ -1,7 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { JobWorkerStats } from '../../application/jobs/job-worker.js';
 import { STREAMING_SESSION_STATES, type StreamingSessionStateName } from '../../domain/index.js';
-import type { PoolUsage } from '../inversify/storage.js';
+import type { PoolUsage } from '../../application/ports/storage.js';
 
 /** What the metrics read at scrape time: the facade's counters, or anything with the same methods. */
 export interface MetricsSource {

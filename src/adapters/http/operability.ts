@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import type { Readiness } from '../../streaming-sessions.js';
+import type { Readiness } from '../../application/ports/inbound.js';
 import type { ServiceMetrics } from './metrics.js';
 
 /** The routes for load balancers and Prometheus, beside the API's own (which all start /2020-08-01). */

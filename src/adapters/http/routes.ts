@@ -9,19 +9,8 @@ import type {
   StopStreamingSessionInput,
 } from '../../application/validation/requests.js';
 import type { ApiError, Caller } from '../../domain/index.js';
-import type { StreamingSessions } from '../../streaming-sessions.js';
+import type { StreamingSessionsApi } from '../../application/ports/inbound.js';
 import { listResponseSchema, sessionResponseSchema } from './response-schemas.js';
-
-/** What the HTTP adapter needs of the control plane: the facade's operations, nothing of its lifecycle. */
-export type StreamingSessionsApi = Pick<
-  StreamingSessions,
-  | 'createStreamingSession'
-  | 'getStreamingSession'
-  | 'listStreamingSessions'
-  | 'startStreamingSession'
-  | 'stopStreamingSession'
-  | 'deleteStreamingSession'
->;
 
 /** Every path of the API starts with the model's version (reference §1.1). */
 export const API_PREFIX = '/2020-08-01';

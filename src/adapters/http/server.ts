@@ -15,7 +15,6 @@ import {
   validationError,
   type ApiError,
 } from '../../domain/index.js';
-import { SystemClock } from '../system/clock.js';
 import { checkUnboundMembers, decodeJsonBody } from './body.js';
 import { collectBody, defaultDrain, discardBody } from './body-reader.js';
 import type { CredentialStore } from './credentials.js';
@@ -28,7 +27,8 @@ import {
   type UnknownOperationError,
 } from './errors.js';
 import { registerOperabilityRoutes, type OperabilityOptions } from './operability.js';
-import { OPERATIONS, type DecodedRequest, type Operation, type StreamingSessionsApi } from './routes.js';
+import type { StreamingSessionsApi } from '../../application/ports/inbound.js';
+import { OPERATIONS, type DecodedRequest, type Operation } from './routes.js';
 import { SigV4Verifier, type Authenticated, type SigV4Options } from './sigv4.js';
 import { TokenBucketThrottle, DEFAULT_THROTTLE, type ThrottleOptions } from './throttle.js';
 
@@ -38,7 +38,10 @@ export interface HttpServerOptions {
   readonly sessions: StreamingSessionsApi;
   /** The SigV4 access keys and the principals they authenticate as. */
   readonly credentials: CredentialStore;
-  /** The clock for signature freshness and throttling. Default: the system clock. */
+  /**
+   * The clock for signature freshness and throttling: pass the one the service runs on (a virtual clock in
+   * tests). Default: the system's time.
+   */
   readonly clock?: Pick<Clock, 'now'>;
   /** Clock skew and accepted signing regions. */
   readonly signature?: Pick<SigV4Options, 'maxClockSkewMs' | 'regions'>;
@@ -65,6 +68,9 @@ export interface HttpServerOptions {
 
 /** The default body limit: a Create with 50 maximal tags, escaped, is well under it. */
 export const DEFAULT_BODY_LIMIT = 256 * 1024;
+
+/** The clock when none is given: the system's time, read at each use. */
+const SYSTEM_TIME: Pick<Clock, 'now'> = { now: () => Date.now() };
 
 const EMPTY = new Uint8Array(0);
 const MAX_ECHO = 256;
@@ -188,7 +194,7 @@ function decode(
  * and every response an `x-amzn-requestid`. The instance is not listening yet; call `listen` on it.
  */
 export function createHttpServer(options: HttpServerOptions): FastifyInstance {
-  const clock = options.clock ?? new SystemClock();
+  const clock = options.clock ?? SYSTEM_TIME;
   const verifier = new SigV4Verifier({ ...options.signature, credentials: options.credentials, clock });
   const throttle =
     options.throttle === false

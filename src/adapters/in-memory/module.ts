@@ -1,6 +1,6 @@
 import { ContainerModule } from 'inversify';
 import { TOKENS } from '../../application/tokens.js';
-import type { StorageAdapter } from '../inversify/storage.js';
+import type { StorageAdapter } from '../../application/ports/storage.js';
 import { InMemoryDatabase } from './database.js';
 import { InMemoryEventStore } from './event-store.js';
 import { InMemoryJobQueue } from './job-queue.js';

@@ -7,7 +7,7 @@ import {
   type StreamingImage,
   type Studio,
 } from '../../domain/index.js';
-import { InMemoryCatalog } from '../in-memory/catalog.js';
+import { InMemoryCatalog } from '../../application/seed-catalog.js';
 import { decodeJson, encodeText } from './codec.js';
 import { PostgresDatabase, type PostgresConnectionOptions } from './database.js';
 

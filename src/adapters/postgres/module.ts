@@ -1,6 +1,6 @@
 import { ContainerModule } from 'inversify';
 import { TOKENS } from '../../application/tokens.js';
-import type { PoolUsage, StorageAdapter } from '../inversify/storage.js';
+import type { PoolUsage, StorageAdapter } from '../../application/ports/storage.js';
 import { PostgresDatabase, type PostgresConnectionOptions } from './database.js';
 import { PostgresEventStore } from './event-store.js';
 import { assertSchemaCurrent, migrate } from './migrate.js';

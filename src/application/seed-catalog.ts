@@ -1,12 +1,12 @@
-import type { Catalog } from '../../application/ports/catalog.js';
-import { quotaLimitsOf, type Seed } from '../../application/seed.js';
+import type { Catalog } from './ports/catalog.js';
+import { quotaLimitsOf, type Seed } from './seed.js';
 import {
   DEFAULT_QUOTA_LIMITS,
   type LaunchProfile,
   type QuotaLimits,
   type StreamingImage,
   type Studio,
-} from '../../domain/index.js';
+} from '../domain/index.js';
 
 /** A studio's entries, indexed once when the catalog is built: every lookup is a map or set probe. */
 interface StudioEntry {
@@ -27,9 +27,12 @@ interface ProfileEntry {
 const NO_EULAS: readonly string[] = Object.freeze([]);
 
 /**
- * The catalog held in memory, indexed from a validated seed document. It never changes once built, so
- * everything a request reads (the studio record, its quota limits with defaults filled in) is computed
- * here once rather than on every lookup, and the answers are frozen because every caller shares them.
+ * The catalog held in memory, indexed from a validated seed document: the reference behaviour of the
+ * Catalog port. It lives in a neutral module so that every storage can answer with it (the PostgreSQL
+ * catalog indexes each studio's slice of its tables with it) without one adapter importing another.
+ * It never changes once built, so everything a request reads (the studio record, its quota limits with
+ * defaults filled in) is computed here once rather than on every lookup, and the answers are frozen
+ * because every caller shares them.
  */
 export class InMemoryCatalog implements Catalog {
   readonly #studios = new Map<string, StudioEntry>();
