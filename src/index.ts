@@ -238,6 +238,7 @@ export type { JobStep } from './application/jobs/job-step.js';
 export { JOB_STEPS } from './application/jobs/job-step.js';
 export { JobWorker, type JobWorkerStats } from './application/jobs/job-worker.js';
 export { ProvisionStep } from './application/jobs/provision-step.js';
+export { ClientTokenSweepStep, CLIENT_TOKEN_SWEEP_JOB } from './application/jobs/client-token-sweep.js';
 export {
   SessionCommandPipeline,
   type SessionChange,

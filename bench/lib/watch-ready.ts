@@ -12,6 +12,7 @@ export function watchingReady(inner: StorageAdapter, onReady: (sessionId: string
     readSnapshot: (id) => store.readSnapshot(id),
     readAll: (after, limit) => store.readAll(after, limit),
     findClientToken: (key, now) => store.findClientToken(key, now),
+    expireClientTokens: (now, limit) => store.expireClientTokens(now, limit),
     commit: async (unit, now) => {
       const result = await store.commit(unit, now);
       if (result.isOk()) {

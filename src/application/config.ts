@@ -4,8 +4,18 @@ import type { ArnContext } from '../domain/index.js';
 export interface ServiceConfig {
   /** Partition, account and default region of the ARNs the service mints. */
   readonly arn: ArnContext;
-  /** How long a client token de-duplicates after its first success (reference §7: 24 h). */
+  /**
+   * How long a client token de-duplicates after its first success (reference §7: 24 h). The record is
+   * kept that long, then removed by the client-token sweep; a repeat after that is a new request.
+   */
   readonly clientTokenTtlMs: number;
+  /**
+   * How often the client-token sweep looks for expired records once a look found less than a full
+   * batch; a full batch has it look again at once. A record outlives its expiry by at most about this.
+   */
+  readonly clientTokenSweepIntervalMs: number;
+  /** How many expired client-token records one step of the sweep deletes at most (at least 1). */
+  readonly clientTokenSweepBatchSize: number;
   /** How often a create retries after losing an optimistic-concurrency race on the quota ledger. */
   readonly maxCommitAttempts: number;
   /** Page size of ListStreamingSessions (the API has no page-size parameter). */
@@ -39,6 +49,8 @@ export interface ServiceConfig {
 export const defaultServiceConfig: ServiceConfig = {
   arn: { partition: 'aws', account: '000000000000', defaultRegion: 'us-west-2' },
   clientTokenTtlMs: 24 * 60 * 60 * 1000,
+  clientTokenSweepIntervalMs: 60 * 60 * 1000,
+  clientTokenSweepBatchSize: 1000,
   maxCommitAttempts: 50,
   listPageSize: 100,
   deletedRetentionMs: 24 * 60 * 60 * 1000,

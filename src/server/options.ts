@@ -33,6 +33,11 @@ export interface ServerOptions {
   readonly accountId?: string;
   /** Whether `GET /metrics` is served (Prometheus text, unauthenticated). */
   readonly metrics: boolean;
+  /**
+   * How long a client token is remembered after its first success, in ms (reference §7: 24 h); the
+   * record is then removed, and the same token is a new request.
+   */
+  readonly clientTokenRetentionMs: number;
 }
 
 /** The bundled demo seed. `../../seeds` is the package root from both src/server and dist/server. */
@@ -46,6 +51,10 @@ export const DEFAULT_DATA_DIR = './.nimble-data';
 export const STORAGE_CHOICES = ['embedded', 'postgres', 'memory'] as const;
 export type StorageChoice = (typeof STORAGE_CHOICES)[number];
 export const DEFAULT_PROVISIONER_LATENCY_MS = 3000;
+/** Reference §7: records are kept 24 h after the first success. */
+export const DEFAULT_CLIENT_TOKEN_RETENTION_MS = 24 * 60 * 60 * 1000;
+/** The longest retention `--client-token-retention-ms` accepts: 30 days. */
+export const MAX_CLIENT_TOKEN_RETENTION_MS = 30 * DEFAULT_CLIENT_TOKEN_RETENTION_MS;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -83,6 +92,10 @@ const FLAGS = {
     help: "12-digit account id in ARNs (default: the seed's accountId, else 000000000000)",
   },
   metrics: { env: 'METRICS', help: 'on|off: serve Prometheus metrics at GET /metrics (default on)' },
+  'client-token-retention-ms': {
+    env: 'CLIENT_TOKEN_RETENTION_MS',
+    help: `how long a client token is remembered, 1 to ${MAX_CLIENT_TOKEN_RETENTION_MS} (default ${DEFAULT_CLIENT_TOKEN_RETENTION_MS}, 24 h)`,
+  },
 } as const;
 
 type Flag = keyof typeof FLAGS;
@@ -90,14 +103,14 @@ type Flag = keyof typeof FLAGS;
 /** The usage text of `npm start -- --help`. */
 export function usage(): string {
   const lines = Object.entries(FLAGS).map(
-    ([flag, { env, help }]) => `  --${flag.padEnd(24)} ${env.padEnd(24)} ${help}`,
+    ([flag, { env, help }]) => `  --${flag.padEnd(26)} ${env.padEnd(26)} ${help}`,
   );
   return [
     'Usage: npm start -- [options]     (flags win over environment variables)',
     '',
-    `  ${'flag'.padEnd(26)} ${'environment'.padEnd(24)} meaning`,
+    `  ${'flag'.padEnd(28)} ${'environment'.padEnd(26)} meaning`,
     ...lines,
-    `  --${'help'.padEnd(24)} ${''.padEnd(24)} this text`,
+    `  --${'help'.padEnd(26)} ${''.padEnd(26)} this text`,
     '',
   ].join('\n');
 }
@@ -156,8 +169,17 @@ export function parseServerOptions(
     positive('throttle-rate', get('throttle-rate') ?? String(DEFAULT_THROTTLE.ratePerSecond)),
     positive('throttle-burst', get('throttle-burst') ?? String(DEFAULT_THROTTLE.burst)),
     integer('body-limit', get('body-limit') ?? String(DEFAULT_BODY_LIMIT), 1024, 64 * 1024 * 1024),
+    integer(
+      'client-token-retention-ms',
+      get('client-token-retention-ms') ?? String(DEFAULT_CLIENT_TOKEN_RETENTION_MS),
+      1,
+      MAX_CLIENT_TOKEN_RETENTION_MS,
+    ),
   ]).andThen(
-    ([port, provisionerLatencyMs, ratePerSecond, burst, bodyLimit]): Result<ServerOptions, string> => {
+    ([port, provisionerLatencyMs, ratePerSecond, burst, bodyLimit, clientTokenRetentionMs]): Result<
+      ServerOptions,
+      string
+    > => {
       const logLevel = get('log-level') ?? 'info';
       if (!LOG_LEVELS.includes(logLevel)) return err(`log-level must be one of ${LOG_LEVELS.join(', ')}.`);
       if (ratePerSecond > 0 && burst < 1) return err('throttle-burst must be at least 1.');
@@ -190,6 +212,7 @@ export function parseServerOptions(
         logLevel,
         ...(accountId === undefined ? {} : { accountId }),
         metrics: metrics === 'on',
+        clientTokenRetentionMs,
       });
     },
   );

@@ -95,7 +95,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       catalog: seed,
       storage,
       clock,
-      ...(accountId === undefined ? {} : { config: { arn: { account: accountId } } }),
+      config: {
+        clientTokenTtlMs: options.clientTokenRetentionMs,
+        ...(accountId === undefined ? {} : { arn: { account: accountId } }),
+      },
       logger: log.logger,
       provisioner: provisioner(clock, options.provisionerLatencyMs),
     }));

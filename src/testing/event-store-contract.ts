@@ -6,7 +6,11 @@
 import { afterEach, beforeEach, describe } from 'vitest';
 import type { UnitOfWork } from '../application/ports/event-store.js';
 import { testAtomicCommitContract, testStreamContract } from './contract/streams.js';
-import { testClientTokenContract, testSnapshotContract } from './contract/tokens-and-snapshots.js';
+import {
+  testClientTokenContract,
+  testClientTokenExpiryContract,
+  testSnapshotContract,
+} from './contract/tokens-and-snapshots.js';
 import { testViewsContract } from './contract/views.js';
 import { testQueueContract } from './contract/queue.js';
 import { testLogContract } from './contract/log.js';
@@ -22,8 +26,9 @@ export type EventStoreContractFactory = () => Promise<EventStoreContractSubject>
 
 /**
  * Registers the storage contract as `describe('EventStore contract: <name>')`: expected-version modes and
- * their conflicts, atomic multi-stream commits, client-token uniqueness and expiry, snapshots, view rows
- * written by the commit, the provisioning outbox (enqueue, complete, claim, lease, renew, wake-ups), the
+ * their conflicts, atomic multi-stream commits, client-token uniqueness, expiry and its sweep, snapshots,
+ * view rows written by the commit, scheduled jobs (schedule, complete, claim, lease, renew, standing jobs,
+ * wake-ups), the
  * global log, read-your-writes, and races between concurrent commits. Call it at the top level of a vitest
  * test file.
  *
@@ -74,6 +79,7 @@ export function testEventStoreContract(name: string, factory: EventStoreContract
     testStreamContract(context);
     testAtomicCommitContract(context);
     testClientTokenContract(context);
+    testClientTokenExpiryContract(context);
     testSnapshotContract(context);
     testViewsContract(context);
     testQueueContract(context);

@@ -105,7 +105,7 @@ export function lifecycleSuite(name: string, service: ServiceFactory): void {
       expect(await s.sessions.container.get(TOKENS.JobQueue).stats(s.clock.now())).toMatchObject({
         due: 0,
         held: 0,
-        scheduled: 1, // the purge, once the retention has passed
+        scheduled: 2, // the purge, once the retention has passed, and the client-token sweep
       });
     });
 
@@ -256,7 +256,12 @@ export function lifecycleSuite(name: string, service: ServiceFactory): void {
       );
       expect(await s.worker.runDue()).toBe(1);
       expect((await get(s, id)).state).toBe('READY');
-      expect(await s.sessions.container.get(TOKENS.JobQueue).nextDueAt()).toBe(Date.parse(stopAt!));
+      // The session's jobs (the client-token sweep is no session's): the stop is due at stopAt again.
+      const queue = s.sessions.container.get(TOKENS.JobQueue);
+      const claimable = async (now: number) =>
+        (await queue.claim('probe', 100, MINUTE, now)).filter((j) => j.sessionId === id).map((j) => j.kind);
+      expect(await claimable(Date.parse(stopAt!) - 1)).toEqual([]);
+      expect(await claimable(Date.parse(stopAt!))).toEqual(['auto-stop']);
     });
 
     it('terminates a session that may not stop at exactly 690 minutes', async () => {
@@ -307,7 +312,12 @@ export function lifecycleSuite(name: string, service: ServiceFactory): void {
       expect(errorOf(await s.sessions.getStreamingSession(at(s, id), ARTIST))).toMatchObject({
         type: 'ResourceNotFoundException',
       });
-      expect(await s.sessions.container.get(TOKENS.JobQueue).nextDueAt()).toBeUndefined();
+      // No job is left but the client-token sweep, which is no session's.
+      expect(await s.sessions.container.get(TOKENS.JobQueue).stats(s.clock.now())).toEqual({
+        due: 0,
+        scheduled: 1,
+        held: 0,
+      });
     });
 
     it('ends a stop whose instance call keeps failing in STOP_FAILED, and lets it be deleted', async () => {

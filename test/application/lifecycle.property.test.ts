@@ -44,6 +44,7 @@ function scheduled(scheduler: fc.Scheduler) {
     readSnapshot: (streamId) => inner.readSnapshot(streamId),
     readAll: (after, limit) => inner.readAll(after, limit),
     findClientToken: (key, now) => inner.findClientToken(key, now),
+    expireClientTokens: (now, limit) => inner.expireClientTokens(now, limit),
     commit: (unit, now) =>
       scheduler.schedule(Promise.resolve(), 'commit').then(() => inner.commit(unit, now)),
   });

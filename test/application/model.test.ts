@@ -199,6 +199,7 @@ function scheduled(s: fc.Scheduler) {
         'findClientToken',
         (key: Parameters<EventStore['findClientToken']>[0], now: number) => store.findClientToken(key, now),
       ),
+      expireClientTokens: (now, limit) => store.expireClientTokens(now, limit),
       commit: later('commit', (unit: Parameters<EventStore['commit']>[0], now: number) =>
         store.commit(unit, now),
       ),

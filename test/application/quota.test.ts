@@ -101,6 +101,7 @@ async function competingProcesses(options: {
     readSnapshot: (id) => store.readSnapshot(id),
     readAll: (after, limit) => store.readAll(after, limit),
     findClientToken: (key, now) => store.findClientToken(key, now),
+    expireClientTokens: (now, limit) => store.expireClientTokens(now, limit),
     commit: async (unit, now) => {
       if (left > 0) {
         left--;

@@ -11,7 +11,7 @@ import {
   TOKENS,
   type CreateStreamingSessionInput,
 } from 'nimble-streaming-sessions';
-import { ARTIST, LP, ManualClock, STUDIO_ID, testSeed, testService, wrappedStorage } from './fixtures.js';
+import { ARTIST, LP, ManualClock, STUDIO_ID, T0, testSeed, testService, wrappedStorage } from './fixtures.js';
 import { sessionOf } from './results.js';
 
 const plain: CreateStreamingSessionInput = { studioId: STUDIO_ID, launchProfileId: LP };
@@ -54,14 +54,15 @@ describe('scheduled provisioning steps', () => {
     ).map((r) => sessionOf(r).sessionId);
     service.sessions.startProvisioning();
     try {
-      // Every session gets its instance and its job waits for the boot's end, held by nobody.
-      await eventually(async () => (await service.worker.stats()).scheduled === SESSIONS);
+      // Every session gets its instance and its job waits for the boot's end, held by nobody; beside
+      // them waits the client-token sweep, due an hour after the worker started.
+      await eventually(async () => (await service.worker.stats()).scheduled === SESSIONS + 1);
       expect(await service.worker.stats()).toMatchObject({ due: 0, held: 0, running: 0 });
       expect((await service.rows()).every((r) => r.session.state === 'CREATE_IN_PROGRESS')).toBe(true);
 
       service.clock.advance(FIVE_MINUTES - 1);
       await new Promise((resolve) => setTimeout(resolve, 20));
-      expect((await service.worker.stats()).scheduled).toBe(SESSIONS);
+      expect((await service.worker.stats()).scheduled).toBe(SESSIONS + 1);
 
       service.clock.advance(1);
       await eventually(
@@ -126,7 +127,8 @@ describe('scheduled provisioning steps', () => {
     );
     expect(session).toMatchObject({ state: 'CREATE_FAILED', statusCode: 'INTERNAL_ERROR' });
     expect(session.statusMessage).toContain('the cloud API is down');
-    expect(await queue.nextDueAt()).toBeUndefined();
+    // Nothing is left but the client-token sweep, first due an interval after the worker started.
+    expect(await queue.nextDueAt()).toBe(T0 + defaultServiceConfig.clientTokenSweepIntervalMs);
     const errors = service.logger.records.filter((r) => r.level === 'error');
     expect(errors.map((r) => [r.message, r.context.attempt, r.context.sessionId])).toEqual([
       ['job step failed; will retry', 1, id],

@@ -1,5 +1,6 @@
-import type { ClientTokenRecord, StoredEvent } from '../../application/ports/event-store.js';
+import type { StoredEvent } from '../../application/ports/event-store.js';
 import type { SessionViewRow } from '../../application/ports/session-views.js';
+import { InMemoryClientTokenTable } from './client-tokens.js';
 import { InMemoryJobTable } from './jobs.js';
 
 interface Stream {
@@ -15,7 +16,7 @@ interface Stream {
 export class InMemoryDatabase {
   readonly streams = new Map<string, Stream>();
   readonly log: StoredEvent[] = [];
-  readonly tokens = new Map<string, ClientTokenRecord>();
+  readonly tokens = new InMemoryClientTokenTable();
   readonly views = new Map<string, Map<string, SessionViewRow>>();
   readonly jobs = new InMemoryJobTable();
   readonly #workWaiters = new Set<() => void>();
@@ -32,6 +33,3 @@ export class InMemoryDatabase {
     return () => this.#workWaiters.delete(wake);
   }
 }
-
-export const tokenKey = (studioId: string, operation: string, clientToken: string): string =>
-  JSON.stringify([studioId, operation, clientToken]);

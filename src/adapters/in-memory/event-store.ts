@@ -10,7 +10,7 @@ import type {
   StoredEvent,
   UnitOfWork,
 } from '../../application/ports/event-store.js';
-import { tokenKey, type InMemoryDatabase } from './database.js';
+import type { InMemoryDatabase } from './database.js';
 
 function matches(expected: ExpectedVersion, actual: number): boolean {
   switch (expected.kind) {
@@ -23,7 +23,10 @@ function matches(expected: ExpectedVersion, actual: number): boolean {
   }
 }
 
-/** The reference event store: every expected-version mode, atomic multi-stream commits, the token index. */
+/**
+ * The reference event store: every expected-version mode, atomic multi-stream commits, the token index
+ * and its expiry.
+ */
 export class InMemoryEventStore implements EventStore {
   constructor(private readonly db: InMemoryDatabase) {}
 
@@ -44,8 +47,12 @@ export class InMemoryEventStore implements EventStore {
   }
 
   findClientToken(key: ClientTokenKey, now: number): Promise<ClientTokenRecord | undefined> {
-    const record = this.db.tokens.get(tokenKey(key.studioId, key.operation, key.clientToken));
+    const record = this.db.tokens.get(key);
     return Promise.resolve(record !== undefined && record.expiresAt > now ? record : undefined);
+  }
+
+  expireClientTokens(now: number, limit: number): Promise<number> {
+    return Promise.resolve(this.db.tokens.expire(now, Math.max(0, Math.floor(limit))));
   }
 
   commit(unit: UnitOfWork, now: number): Promise<Result<CommitSuccess, CommitConflict>> {
@@ -67,7 +74,7 @@ export class InMemoryEventStore implements EventStore {
     }
     if (unit.clientToken !== undefined) {
       const t = unit.clientToken;
-      const existing = this.db.tokens.get(tokenKey(t.studioId, t.operation, t.clientToken));
+      const existing = this.db.tokens.get(t);
       if (existing !== undefined && existing.expiresAt > now)
         return err({ type: 'ClientTokenAlreadyUsed', existing });
     }
@@ -105,8 +112,7 @@ export class InMemoryEventStore implements EventStore {
       studio.set(view.sessionId, { version: view.version, session: view.session });
     }
     if (unit.clientToken !== undefined) {
-      const t = unit.clientToken;
-      this.db.tokens.set(tokenKey(t.studioId, t.operation, t.clientToken), t);
+      this.db.tokens.set(unit.clientToken);
     }
     for (const gone of unit.purge ?? []) this.db.views.get(gone.studioId)?.delete(gone.sessionId);
     for (const job of unit.complete ?? []) this.db.jobs.complete(job);

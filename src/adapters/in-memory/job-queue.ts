@@ -1,4 +1,10 @@
-import type { ClaimedJob, JobKey, JobQueue, JobQueueStats } from '../../application/ports/jobs.js';
+import type {
+  ClaimedJob,
+  JobKey,
+  JobQueue,
+  JobQueueStats,
+  ScheduledJob,
+} from '../../application/ports/jobs.js';
 import { abortableWait } from '../../application/abortable-wait.js';
 import type { InMemoryDatabase } from './database.js';
 
@@ -16,6 +22,10 @@ export class InMemoryJobQueue implements JobQueue {
 
   retry(job: JobKey, workerId: string, dueAt: number, error: string): Promise<boolean> {
     return Promise.resolve(this.db.jobs.retry(job, workerId, dueAt, error));
+  }
+
+  ensure(job: ScheduledJob): Promise<boolean> {
+    return Promise.resolve(this.db.jobs.ensure(job));
   }
 
   nextDueAt(): Promise<number | undefined> {

@@ -62,6 +62,13 @@ export class InMemoryJobTable {
     this.#move(key, entry, job.dueAt);
   }
 
+  /** Schedules a job unless one with its key exists (left as it is); true when it was created. */
+  ensure(job: ScheduledJob): boolean {
+    if (this.#entries.has(keyOf(job))) return false;
+    this.schedule(job);
+    return true;
+  }
+
   complete(job: JobKey): void {
     this.#entries.delete(keyOf(job));
   }

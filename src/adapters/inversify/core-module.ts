@@ -6,6 +6,7 @@ import { ListStreamingSessionsHandler } from '../../application/list-streaming-s
 import type { Catalog } from '../../application/ports/catalog.js';
 import type { Clock, IdGenerator } from '../../application/ports/clock.js';
 import type { InstanceProvisioner } from '../../application/ports/provisioner.js';
+import { ClientTokenSweepStep } from '../../application/jobs/client-token-sweep.js';
 import { JOB_STEPS } from '../../application/jobs/job-step.js';
 import { JobWorker } from '../../application/jobs/job-worker.js';
 import { ProvisionStep } from '../../application/jobs/provision-step.js';
@@ -49,6 +50,7 @@ export function coreModule(config: ServiceConfig): ContainerModule {
       AutoStopStep,
       AutoTerminateStep,
       PurgeStep,
+      ClientTokenSweepStep,
     ]) {
       bind(JOB_STEPS).to(step).inSingletonScope();
     }

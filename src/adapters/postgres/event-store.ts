@@ -214,6 +214,28 @@ export class PostgresEventStore implements EventStore {
     };
   }
 
+  /**
+   * One statement over the expiry index (migration 4): the earliest-expiring rows that have expired,
+   * locked with SKIP LOCKED so that a commit replacing one of them (or another sweep) is neither waited
+   * for nor undone, then deleted.
+   */
+  async expireClientTokens(now: number, limit: number): Promise<number> {
+    const batch = Math.max(0, Math.floor(limit));
+    if (batch === 0) return 0;
+    const { rowCount } = await this.db.query(
+      'expire-client-tokens',
+      `delete from ${this.db.s}.client_tokens ct
+       using (select studio_id, operation, client_token from ${this.db.s}.client_tokens
+              where expires_at <= $1::float8
+              order by expires_at
+              limit $2
+              for update skip locked) x
+       where ct.studio_id = x.studio_id and ct.operation = x.operation and ct.client_token = x.client_token`,
+      [now, batch],
+    );
+    return rowCount ?? 0;
+  }
+
   async commit(unit: UnitOfWork, now: number): Promise<Result<CommitSuccess, CommitConflict>> {
     let versions: number[];
     try {

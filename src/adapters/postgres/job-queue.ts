@@ -1,4 +1,11 @@
-import type { ClaimedJob, JobKey, JobKind, JobQueue, JobQueueStats } from '../../application/ports/jobs.js';
+import type {
+  ClaimedJob,
+  JobKey,
+  JobKind,
+  JobQueue,
+  JobQueueStats,
+  ScheduledJob,
+} from '../../application/ports/jobs.js';
 import { abortableWait } from '../../application/abortable-wait.js';
 import { decodeText, encodeText } from './codec.js';
 import type { PostgresDatabase } from './database.js';
@@ -70,6 +77,17 @@ export class PostgresJobQueue implements JobQueue {
         dueAt,
         encodeText(error.slice(0, 2000)),
       ],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
+  /** An insert that does nothing on the key's conflict: processes starting together make one row. */
+  async ensure(job: ScheduledJob): Promise<boolean> {
+    const { rowCount } = await this.db.query(
+      'jobs-ensure',
+      `insert into ${this.db.s}.jobs (studio_id, session_id, kind, due_at) values ($1, $2, $3, $4::float8)
+       on conflict (studio_id, session_id, kind) do nothing`,
+      [encodeText(job.studioId), encodeText(job.sessionId), job.kind, job.dueAt],
     );
     return (rowCount ?? 0) > 0;
   }

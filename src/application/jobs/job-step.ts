@@ -1,5 +1,5 @@
 import type { ServiceIdentifier } from 'inversify';
-import type { ClaimedJob, JobKind } from '../ports/jobs.js';
+import type { ClaimedJob, JobKind, ScheduledJob } from '../ports/jobs.js';
 
 /**
  * One kind of job's step. `run` does one step and commits its events together with the job's completion
@@ -11,6 +11,11 @@ export interface JobStep {
   readonly kind: JobKind;
   run(job: ClaimedJob): Promise<void>;
   giveUp(job: ClaimedJob, error: unknown): Promise<void>;
+  /**
+   * For a kind with one standing job that no commit schedules (the client-token sweep): that job, as
+   * it is first scheduled at `now`. A worker that starts creates it unless it exists (`JobQueue.ensure`).
+   */
+  standingJob?(now: number): ScheduledJob;
 }
 
 /** Every step the worker knows, bound once per kind. */

@@ -42,6 +42,8 @@ export class JobWorker {
   #abort = new AbortController();
   /** Wakes the loop's current wait; replaced by each wait. */
   #wake: (() => void) | undefined;
+  /** Whether this worker has made sure, since it started, that the standing jobs exist. */
+  #standing = false;
   #succeeded = 0;
   #failed = 0;
   #gaveUp = 0;
@@ -57,9 +59,13 @@ export class JobWorker {
     for (const step of steps) this.#steps.set(step.kind, step);
   }
 
-  /** Starts running due jobs in the background until `stop`. */
+  /**
+   * Starts running due jobs in the background until `stop`, after making sure that the standing jobs
+   * (the client-token sweep) exist.
+   */
   start(): void {
     if (this.#loop !== undefined) return;
+    this.#standing = false;
     this.#abort = new AbortController();
     this.#loop = this.loop(this.#abort.signal);
   }
@@ -91,9 +97,13 @@ export class JobWorker {
     }
   }
 
-  /** Claims one window of due jobs and runs one step of each. Returns how many it claimed. */
+  /**
+   * Claims one window of due jobs and runs one step of each, the first call creating the standing jobs
+   * that do not exist yet. Returns how many it claimed.
+   */
   async runOnce(signal?: AbortSignal): Promise<number> {
     if (isAborted(signal)) return 0;
+    await this.ensureStandingJobs();
     const { batchSize, leaseMs } = this.config.provisioning;
     const jobs = await this.queue.claim(this.workerId, batchSize, leaseMs, this.clock.now());
     await Promise.all(jobs.map((job) => this.runStep(job)));
@@ -115,6 +125,17 @@ export class JobWorker {
   private async loop(signal: AbortSignal): Promise<void> {
     const { batchSize, leaseMs, pollIntervalMs } = this.config.provisioning;
     while (!signal.aborted) {
+      if (!this.#standing) {
+        try {
+          await this.ensureStandingJobs();
+        } catch (error) {
+          // Tried again on the next round; the jobs that exist are run meanwhile.
+          this.logger.error(
+            { err: describe(error), workerId: this.workerId },
+            'standing job creation failed',
+          );
+        }
+      }
       const room = batchSize - this.#running.size;
       let claimed = 0;
       if (room > 0) {
@@ -134,6 +155,17 @@ export class JobWorker {
       await this.idle(signal, claimed, pollIntervalMs);
     }
     await Promise.allSettled(this.#running);
+  }
+
+  /** Creates each step's standing job unless it exists; once per start, as it never goes away. */
+  private async ensureStandingJobs(): Promise<void> {
+    if (this.#standing) return;
+    const now = this.clock.now();
+    for (const step of this.#steps.values()) {
+      const job = step.standingJob?.(now);
+      if (job !== undefined) await this.queue.ensure(job);
+    }
+    this.#standing = true;
   }
 
   /**

@@ -148,4 +148,13 @@ export interface EventStore {
 
   /** The unexpired client-token record for a key, if any. */
   findClientToken(key: ClientTokenKey, now: number): Promise<ClientTokenRecord | undefined>;
+
+  /**
+   * Deletes up to `limit` client-token records that have expired at `now` (`expiresAt <= now`), the
+   * earliest expiry first, and returns how many it deleted: fewer than `limit` means no more were found
+   * (a record a concurrent commit is replacing is skipped, not waited for). An unexpired record is never
+   * touched, and nothing else changes: no stream, view or job. The client-token sweep calls it, batch by
+   * batch.
+   */
+  expireClientTokens(now: number, limit: number): Promise<number>;
 }

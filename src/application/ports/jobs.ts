@@ -1,11 +1,21 @@
 /**
- * What a job does to its session; a session has at most one job of each kind.
+ * What a job does; a session has at most one job of each kind.
  * - `provision`, `stop`, `start`, `delete`: carry a requested transition to its end (READY or
  *   CREATE_FAILED, STOPPED or STOP_FAILED, ...), due as soon as the transition is accepted.
  * - `auto-stop`, `auto-terminate`: request the stop or the termination at `stopAt` / `terminateAt`.
  * - `purge`: removes a DELETED session from the view once its retention has passed.
+ * - `expire-client-tokens`: no session's. The one standing sweep that removes client-token records
+ *   past their retention, in batches, and reschedules itself (keyed by an empty studio and session id).
  */
-export type JobKind = 'provision' | 'stop' | 'start' | 'delete' | 'auto-stop' | 'auto-terminate' | 'purge';
+export type JobKind =
+  | 'provision'
+  | 'stop'
+  | 'start'
+  | 'delete'
+  | 'auto-stop'
+  | 'auto-terminate'
+  | 'purge'
+  | 'expire-client-tokens';
 
 export const JOB_KINDS: readonly JobKind[] = [
   'provision',
@@ -15,9 +25,10 @@ export const JOB_KINDS: readonly JobKind[] = [
   'auto-stop',
   'auto-terminate',
   'purge',
+  'expire-client-tokens',
 ];
 
-/** Identifies a job: one per (session, kind). */
+/** Identifies a job: one per (session, kind); a job that is no session's has empty ids. */
 export interface JobKey {
   readonly studioId: string;
   readonly sessionId: string;
@@ -69,6 +80,14 @@ export interface JobQueue {
    * and recording `error`. False (and nothing changes) when the worker no longer holds it.
    */
   retry(job: JobKey, workerId: string, dueAt: number, error: string): Promise<boolean>;
+
+  /**
+   * Schedules the job unless one with its key exists, which is then left exactly as it is (due time,
+   * holder, attempts). True when this call created it. For standing jobs that no commit schedules (the
+   * client-token sweep), created by each worker as it starts: any number of workers, in any number of
+   * processes, may call it at once, and one job results.
+   */
+  ensure(job: ScheduledJob): Promise<boolean>;
 
   /** The earliest time at which some job can be claimed (its due time, or the end of its lease), if any. */
   nextDueAt(): Promise<number | undefined>;

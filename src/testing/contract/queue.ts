@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ExpectedVersion } from '../../application/ports/event-store.js';
-import type { JobKey } from '../../application/ports/jobs.js';
+import type { JobKey, ScheduledJob } from '../../application/ports/jobs.js';
 import { append, STUDIO, T0, type ContractContext } from './fixtures.js';
 
 const LEASE = 1_000;
@@ -141,6 +141,36 @@ export function testQueueContract({ subject, commitOk }: ContractContext): void 
       await commitOk({ appends: [], complete: [job('session-1'), job('session-unknown')] });
       expect(await queue().claim('w1', 10, LEASE, T0)).toEqual([]);
       expect(await queue().nextDueAt()).toBeUndefined();
+    });
+
+    it('creates a standing job only when none has its key, and leaves an existing one as it is', async () => {
+      const sweep: ScheduledJob = {
+        studioId: '',
+        sessionId: '',
+        kind: 'expire-client-tokens',
+        dueAt: T0 + 100,
+      };
+      const key: JobKey = { studioId: '', sessionId: '', kind: 'expire-client-tokens' };
+      expect(await queue().ensure(sweep)).toBe(true);
+      expect(await queue().ensure({ ...sweep, dueAt: T0 })).toBe(false);
+      expect(await queue().nextDueAt()).toBe(T0 + 100);
+      expect(await queue().claim('w1', 10, LEASE, T0 + 100)).toEqual([
+        { ...key, attempts: 1, leaseUntil: T0 + 100 + LEASE },
+      ]);
+      // Held: still its holder's, with its lease and attempt count.
+      expect(await queue().ensure({ ...sweep, dueAt: T0 })).toBe(false);
+      expect(await queue().claim('w2', 10, LEASE, T0 + 101)).toEqual([]);
+      expect(await queue().renew(key, 'w1', LEASE, T0 + 200)).toBe(true);
+      // A commit reschedules it as any job; once completed, ensure creates it again.
+      await commitOk({ appends: [], complete: [key] });
+      expect(await queue().ensure(sweep)).toBe(true);
+    });
+
+    it('makes one job of many ensures at once', async () => {
+      const sweep: ScheduledJob = { studioId: '', sessionId: '', kind: 'expire-client-tokens', dueAt: T0 };
+      const created = await Promise.all(Array.from({ length: 12 }, () => queue().ensure(sweep)));
+      expect(created.filter(Boolean)).toHaveLength(1);
+      expect(await queue().stats(T0)).toEqual({ due: 1, scheduled: 0, held: 0, oldestDueAt: T0 });
     });
 
     it('wakes a waiting worker when a commit schedules due work', async () => {

@@ -1,7 +1,16 @@
 import { err, ok } from 'neverthrow';
 import { describe, expect, it } from 'vitest';
 import { ExpectedVersion } from '../../application/ports/event-store.js';
-import { append, at, OTHER_STUDIO, T0, tokenRecord, type ContractContext } from './fixtures.js';
+import {
+  append,
+  at,
+  contractSession,
+  OTHER_STUDIO,
+  STUDIO,
+  T0,
+  tokenRecord,
+  type ContractContext,
+} from './fixtures.js';
 
 /** The client-token index: unique per (studio, operation, token) while unexpired, reusable after. */
 export function testClientTokenContract({ subject, commitOk }: ContractContext): void {
@@ -73,6 +82,85 @@ export function testClientTokenContract({ subject, commitOk }: ContractContext):
       expect(await store().findClientToken(winner, T0)).toEqual(winner);
       const written = await Promise.all(results.map((_, i) => store().read(`S-${i}`)));
       expect(written.map((r) => r.version)).toEqual(results.map((r) => (r.isOk() ? 1 : 0)));
+    });
+  });
+}
+
+/**
+ * Reclaiming expired client tokens: bounded batches, the earliest expiry first, never an unexpired
+ * record, nothing but token records.
+ */
+export function testClientTokenExpiryContract({ subject, commitOk }: ContractContext): void {
+  const store = () => subject().store;
+  const token = (i: number, expiresAt: number) =>
+    tokenRecord({ clientToken: `token-${i}`, sessionId: `session-${i}`, expiresAt });
+  /** Whether the record is still stored: looked up at a time before it expires. */
+  const stored = async (i: number, expiresAt: number) =>
+    (await store().findClientToken(token(i, expiresAt), T0)) !== undefined;
+
+  describe('client-token expiry', () => {
+    it('deletes expired records in batches of at most `limit`, the earliest expiry first', async () => {
+      // Committed out of expiry order; token 6 has not expired by the time of the sweeps.
+      for (const i of [3, 1, 5, 2, 4, 6]) {
+        await commitOk({ appends: [], clientToken: token(i, T0 + i * 1_000) });
+      }
+      const now = T0 + 5_000;
+      expect(await store().expireClientTokens(now, 2)).toBe(2);
+      expect([await stored(1, T0 + 1_000), await stored(2, T0 + 2_000)]).toEqual([false, false]);
+      expect(await stored(3, T0 + 3_000)).toBe(true);
+      expect(await store().expireClientTokens(now, 2)).toBe(2);
+      expect(await store().expireClientTokens(now, 2)).toBe(1);
+      expect(await store().expireClientTokens(now, 2)).toBe(0);
+      expect(await store().findClientToken(token(6, T0 + 6_000), now)).toEqual(token(6, T0 + 6_000));
+    });
+
+    it('expires a record at its expiresAt, as lookups do, and deletes nothing when there is nothing', async () => {
+      expect(await store().expireClientTokens(T0, 10)).toBe(0);
+      await commitOk({ appends: [], clientToken: tokenRecord() });
+      const expiresAt = tokenRecord().expiresAt;
+      expect(await store().expireClientTokens(expiresAt - 1, 10)).toBe(0);
+      expect(await store().findClientToken(tokenRecord(), T0)).toEqual(tokenRecord());
+      expect(await store().expireClientTokens(expiresAt, 10)).toBe(1);
+      expect(await store().findClientToken(tokenRecord(), T0)).toBeUndefined();
+      // The token is free: a new request records it afresh.
+      const again = tokenRecord({ sessionId: 'session-2', expiresAt: expiresAt + 60_000 });
+      expect(await store().commit({ appends: [], clientToken: again }, expiresAt)).toEqual(
+        ok({ versions: {} }),
+      );
+      expect(await store().findClientToken(tokenRecord(), expiresAt)).toEqual(again);
+    });
+
+    it('leaves the record that replaced an expired one', async () => {
+      await commitOk({ appends: [], clientToken: tokenRecord({ expiresAt: T0 + 10 }) });
+      const reuse = tokenRecord({ sessionId: 'session-2', expiresAt: T0 + 1_000 });
+      await commitOk({ appends: [], clientToken: reuse }, T0 + 20);
+      expect(await store().expireClientTokens(T0 + 500, 10)).toBe(0);
+      expect(await store().findClientToken(tokenRecord(), T0 + 500)).toEqual(reuse);
+      expect(await store().expireClientTokens(T0 + 1_000, 10)).toBe(1);
+      expect(await store().findClientToken(tokenRecord(), T0)).toBeUndefined();
+    });
+
+    it('touches no stream, view or job', async () => {
+      const session = contractSession(STUDIO, 'session-1');
+      await commitOk({
+        appends: [append('S-1', ExpectedVersion.noStream, 'SessionRequested')],
+        views: [{ studioId: STUDIO, sessionId: 'session-1', version: 1, session }],
+        schedule: [{ studioId: STUDIO, sessionId: 'session-1', kind: 'provision', dueAt: T0 }],
+        clientToken: tokenRecord(),
+      });
+      expect(await store().expireClientTokens(T0 + 120_000, 10)).toBe(1);
+      expect((await store().read('S-1')).version).toBe(1);
+      expect((await subject().views.get(STUDIO, 'session-1'))?.version).toBe(1);
+      expect(await subject().queue.stats(T0)).toEqual({ due: 1, scheduled: 0, held: 0, oldestDueAt: T0 });
+    });
+
+    it('deletes each record once when sweeps run at the same time', async () => {
+      for (let i = 0; i < 10; i++) await commitOk({ appends: [], clientToken: token(i, T0 + 1) });
+      const removed = await Promise.all(
+        Array.from({ length: 5 }, () => store().expireClientTokens(T0 + 1, 4)),
+      );
+      expect(removed.reduce((a, b) => a + b, 0)).toBe(10);
+      expect(await store().expireClientTokens(T0 + 1, 100)).toBe(0);
     });
   });
 }

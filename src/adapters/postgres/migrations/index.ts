@@ -1,6 +1,7 @@
 import { tables } from './001-tables.js';
 import { commitFunction } from './002-commit-function.js';
 import { commitFunctionWithJobs, scheduledJobs } from './003-scheduled-jobs.js';
+import { clientTokenExpiry } from './004-client-token-expiry.js';
 import type { Migration } from './types.js';
 
 export type { Migration, SchemaLocks } from './types.js';
@@ -17,6 +18,7 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'scheduled jobs',
     sql: (s, locks) => scheduledJobs(s) + commitFunctionWithJobs(s, locks),
   },
+  { version: 4, name: 'client-token expiry', sql: (s) => clientTokenExpiry(s) },
 ];
 
 /** The version a schema has once every migration has run. */
