@@ -1,7 +1,6 @@
-import { err, ok, type Result } from 'neverthrow';
-import { conflict, type DomainError } from '../errors.js';
+import type { Result } from 'neverthrow';
+import type { DomainError } from '../errors.js';
 import type { StreamingSessionCommand } from './commands.js';
-import { decideCreate } from './create.js';
 import type { StreamingSessionEvent } from './events.js';
 import {
   decideCompleteDelete,
@@ -14,15 +13,16 @@ import {
   decideRequestStart,
   decideRequestStop,
 } from './lifecycle.js';
-import { at, invalidTransition } from './rules.js';
-import type { ExistingSession, StreamingSessionState } from './state.js';
-
-function sessionIdOf(state: ExistingSession): string {
-  return state.session.sessionId;
-}
+import {
+  decideCreateSession,
+  decideFailSessionCreate,
+  decideMarkSessionReady,
+  decideRecordInstanceAllocated,
+} from './provisioning.js';
+import type { StreamingSessionState } from './state.js';
 
 /**
- * Decides what a command does to one session. Creating an existing session is a conflict; provisioning
+ * Decides what a command does to one session: one function per command (here the table of them). Creating an existing session is a conflict; provisioning
  * steps are accepted only in CREATE_IN_PROGRESS, and repeating a step already recorded (the same instance,
  * an already READY session) decides nothing, so a process manager that retries after a crash is safe.
  * Stop, Start and Delete follow the wrong-state rules of reference §3.3 (see `checkOperationState`), and
@@ -34,67 +34,13 @@ export function decide(
 ): Result<readonly StreamingSessionEvent[], DomainError> {
   switch (command.type) {
     case 'CreateStreamingSession':
-      if (state.state !== 'NOT_REQUESTED') {
-        return err(
-          conflict('SESSION_ALREADY_EXISTS', `The session ${command.sessionId} already exists.`, {
-            resourceId: command.sessionId,
-          }),
-        );
-      }
-      return decideCreate(command);
+      return decideCreateSession(command, state);
     case 'RecordInstanceAllocated':
-      // The same instance again is a retry, whatever happened since (READY, CREATE_FAILED): nothing to do.
-      if (state.state !== 'NOT_REQUESTED' && state.instanceId === command.instanceId) return ok([]);
-      if (state.state !== 'CREATE_IN_PROGRESS') return err(invalidTransition(command, state));
-      if (state.instanceId !== undefined) {
-        return err(
-          conflict(
-            'INSTANCE_ALREADY_ALLOCATED',
-            `The session already has the instance ${state.instanceId}.`,
-            {
-              instanceId: state.instanceId,
-            },
-          ),
-        );
-      }
-      return ok([
-        {
-          type: 'InstanceAllocated',
-          version: 1,
-          data: {
-            sessionId: sessionIdOf(state),
-            instanceId: command.instanceId,
-            allocatedAt: at(command.now, state),
-          },
-        },
-      ]);
+      return decideRecordInstanceAllocated(command, state);
     case 'MarkSessionReady':
-      if (state.state === 'READY') return ok([]);
-      if (state.state !== 'CREATE_IN_PROGRESS' || state.instanceId === undefined) {
-        return err(invalidTransition(command, state));
-      }
-      return ok([
-        {
-          type: 'SessionReady',
-          version: 1,
-          data: { sessionId: sessionIdOf(state), readyAt: at(command.now, state) },
-        },
-      ]);
+      return decideMarkSessionReady(command, state);
     case 'FailSessionCreate':
-      if (state.state === 'CREATE_FAILED') return ok([]);
-      if (state.state !== 'CREATE_IN_PROGRESS') return err(invalidTransition(command, state));
-      return ok([
-        {
-          type: 'SessionCreateFailed',
-          version: 1,
-          data: {
-            sessionId: sessionIdOf(state),
-            statusCode: command.statusCode,
-            statusMessage: command.statusMessage,
-            failedAt: at(command.now, state),
-          },
-        },
-      ]);
+      return decideFailSessionCreate(command, state);
     case 'RequestStop':
       return decideRequestStop(command, state);
     case 'CompleteStop':
