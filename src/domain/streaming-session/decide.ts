@@ -22,9 +22,10 @@ import {
 import type { StreamingSessionState } from './state.js';
 
 /**
- * Decides what a command does to one session: one function per command (here the table of them). Creating an existing session is a conflict; provisioning
- * steps are accepted only in CREATE_IN_PROGRESS, and repeating a step already recorded (the same instance,
- * an already READY session) decides nothing, so a process manager that retries after a crash is safe.
+ * Decides what a command does to one session: one function per command, and this is their table.
+ * Creating an existing session is a conflict; provisioning steps are accepted only in
+ * CREATE_IN_PROGRESS, and repeating a step already recorded (the same instance, an already READY
+ * session) decides nothing, so a process manager that retries after a crash is safe.
  * Stop, Start and Delete follow the wrong-state rules of reference §3.3 (see `checkOperationState`), and
  * their workers' outcomes are idempotent the same way as provisioning steps.
  */
