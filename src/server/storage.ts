@@ -3,7 +3,7 @@ import type { InstanceProvisioner } from '../application/ports/provisioner.js';
 import { inMemoryStorage } from '../adapters/in-memory/module.js';
 import type { StorageAdapter } from '../application/ports/storage.js';
 import { withDefaultUser } from '../adapters/postgres/database.js';
-import { embeddedPostgres } from '../adapters/postgres/embedded.js';
+import { embeddedPostgres } from '../adapters/postgres/embedded/embedded.js';
 import { PostgresInstanceRegistry } from '../adapters/postgres/instance-registry.js';
 import { postgresStorage } from '../adapters/postgres/module.js';
 import { SimulatedProvisioner } from '../adapters/provisioner/simulated.js';

@@ -14,7 +14,7 @@ import {
   SimulatedProvisioner,
   SystemClock,
 } from 'nimble-streaming-sessions';
-import { embeddedPostgres } from '../../src/adapters/postgres/embedded.js';
+import { embeddedPostgres } from '../../src/adapters/postgres/embedded/embedded.js';
 import { runBurst } from '../application/burst-scenario.js';
 import { ARTIST, LP, RecordingLogger, STUDIO_ID, testSeed } from '../application/fixtures.js';
 import { count } from '../postgres/support.js';

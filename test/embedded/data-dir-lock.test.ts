@@ -10,8 +10,8 @@ import {
   DataDirectoryInUseError,
   LOCK_FILE,
   lockDataDirectory,
-} from '../../src/adapters/postgres/data-dir-lock.js';
-import { embeddedPostgres } from '../../src/adapters/postgres/embedded.js';
+} from '../../src/adapters/postgres/embedded/data-dir-lock.js';
+import { embeddedPostgres } from '../../src/adapters/postgres/embedded/embedded.js';
 import type { ContenderAnswer } from './lock-contender.js';
 
 const dirs: string[] = [];

@@ -5,7 +5,7 @@
  *
  *   node --import tsx test/embedded/lock-contender.ts
  */
-import { lockDataDirectory } from '../../src/adapters/postgres/data-dir-lock.js';
+import { lockDataDirectory } from '../../src/adapters/postgres/embedded/data-dir-lock.js';
 
 type Request =
   { readonly type: 'try'; readonly dir: string; readonly at: number } | { readonly type: 'release' };

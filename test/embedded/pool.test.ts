@@ -4,8 +4,8 @@
  * database needs (a checkout owns the connection until released).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { embeddedPostgres } from '../../src/adapters/postgres/embedded.js';
-import { EmbeddedPool, type EmbeddedDatabase } from '../../src/adapters/postgres/pglite-pool.js';
+import { embeddedPostgres } from '../../src/adapters/postgres/embedded/embedded.js';
+import { EmbeddedPool, type EmbeddedDatabase } from '../../src/adapters/postgres/embedded/pglite-pool.js';
 
 const storage = embeddedPostgres();
 const pool = storage.database.pool;

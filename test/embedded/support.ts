@@ -10,7 +10,7 @@ import type { EventStoreContractSubject } from 'nimble-streaming-sessions/testin
 import {
   embeddedPostgres,
   type EmbeddedPostgresStorageAdapter,
-} from '../../src/adapters/postgres/embedded.js';
+} from '../../src/adapters/postgres/embedded/embedded.js';
 import { postgresStorage, type PostgresStorageAdapter } from '../../src/adapters/postgres/module.js';
 import { clearSchema } from '../postgres/support.js';
 

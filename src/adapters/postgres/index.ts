@@ -16,6 +16,6 @@ export { DEFAULT_SCHEMA, migrate, schemaVersion, assertSchemaCurrent } from './m
 export { LATEST_SCHEMA_VERSION } from './migrations/index.js';
 export type { PostgresInstanceRegistryOptions } from './instance-registry.js';
 export { PostgresInstanceRegistry } from './instance-registry.js';
-export type { EmbeddedPostgresOptions, EmbeddedPostgresStorageAdapter } from './embedded.js';
-export { embeddedPostgres } from './embedded.js';
-export { DataDirectoryInUseError } from './data-dir-lock.js';
+export type { EmbeddedPostgresOptions, EmbeddedPostgresStorageAdapter } from './embedded/embedded.js';
+export { embeddedPostgres } from './embedded/embedded.js';
+export { DataDirectoryInUseError } from './embedded/data-dir-lock.js';

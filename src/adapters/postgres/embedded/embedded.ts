@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { lockDataDirectory } from './data-dir-lock.js';
-import { postgresStorage, type PostgresStorageAdapter } from './module.js';
+import { postgresStorage, type PostgresStorageAdapter } from '../module.js';
 import { EmbeddedPool, PG_COMPATIBLE_PARSERS, type EmbeddedDatabase } from './pglite-pool.js';
 
 /** The embedded database's package: an optional peer dependency, installed by those who use it. */
