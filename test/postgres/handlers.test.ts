@@ -16,6 +16,7 @@ import {
   ARTIST,
   ARTIST_2,
   LP,
+  PIPELINE,
   ManualClock,
   STUDIO_ID,
   testSeed,
@@ -226,20 +227,17 @@ describe('the handlers on PostgreSQL', () => {
 
   it('reports the error types of the catalog rules from the tables', async () => {
     const service = await pgService();
-    expect(
-      errorOf(
-        await service.sessions.createStreamingSession(input({ studioId: 'us-west-2:stid-nope' }), ARTIST),
-      ).type,
-    ).toBe('ResourceNotFoundException');
-    expect(
-      errorOf(await service.sessions.createStreamingSession(input({ launchProfileId: 'LpNope' }), ARTIST))
-        .type,
-    ).toBe('ResourceNotFoundException');
-    expect(
-      errorOf(
-        await service.sessions.createStreamingSession(input({ ec2InstanceType: 'g5.16xlarge' }), ARTIST),
-      ).type,
-    ).toBe('ValidationException');
+    const create = async (extra: Partial<CreateStreamingSessionInput>, caller = ARTIST) =>
+      errorOf(await service.sessions.createStreamingSession(input(extra), caller)).type;
+    // The detailed errors go to those with standing in the studio: IAM principals and administrators.
+    expect(await create({ studioId: 'us-west-2:stid-nope', ownedBy: ARTIST.principalId }, PIPELINE)).toBe(
+      'ResourceNotFoundException',
+    );
+    expect(await create({ launchProfileId: 'LpNope' }, ADMIN)).toBe('ResourceNotFoundException');
+    expect(await create({ ec2InstanceType: 'g5.16xlarge' })).toBe('ValidationException');
+    // A studio user learns neither: both are refused before anything is looked up (standing first).
+    expect(await create({ studioId: 'us-west-2:stid-nope' })).toBe('AccessDeniedException');
+    expect(await create({ launchProfileId: 'LpNope' })).toBe('AccessDeniedException');
   });
 
   it('costs one round trip per create once its caches are warm: the commit', async () => {
