@@ -9,74 +9,18 @@ import {
 } from '../../domain/index.js';
 import type { ServiceConfig } from '../config.js';
 import type { Clock } from '../ports/clock.js';
-import type { ClaimedJob, JobKey, JobKind } from '../ports/jobs.js';
+import type { ClaimedJob } from '../ports/jobs.js';
 import type { InstanceProvisioner } from '../ports/provisioner.js';
 import type { SessionViewRow } from '../ports/session-views.js';
 import { SessionCommandPipeline, type SessionChange } from '../session-pipeline.js';
 import { TOKENS } from '../tokens.js';
-import type { JobStep } from './job-step.js';
-
-/** The shortest wait before checking a starting instance again, whatever the provisioner suggests. */
-const MIN_STATUS_INTERVAL_MS = 10;
-
-const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-const keyOf = (job: JobKey): JobKey => ({ studioId: job.studioId, sessionId: job.sessionId, kind: job.kind });
-const done = (job: JobKey): Result<SessionChange, ApiError> => ok({ commands: [], complete: [keyOf(job)] });
-
-/**
- * What every lifecycle step shares: it plans one change through the pipeline, and when the pipeline
- * refuses (the session moved on, or is gone) there is nothing left for the job to do, unless the session
- * kept changing under the step, which is worth another attempt.
- */
-abstract class SessionStep implements JobStep {
-  abstract readonly kind: JobKind;
-
-  constructor(
-    protected readonly pipeline: SessionCommandPipeline,
-    protected readonly clock: Clock,
-  ) {}
-
-  protected abstract plan(job: ClaimedJob, row: SessionViewRow): Promise<Result<SessionChange, ApiError>>;
-
-  /** The command that ends the session's transition as failed when the step never succeeded. */
-  protected failure(_message: string): StreamingSessionCommand | undefined {
-    return undefined;
-  }
-
-  async run(job: ClaimedJob): Promise<void> {
-    const outcome = await this.pipeline.execute(job, (row) => this.plan(job, row));
-    if (outcome.isErr()) await this.settle(job, outcome.error);
-  }
-
-  async giveUp(job: ClaimedJob, error: unknown): Promise<void> {
-    const fail = this.failure(`Failed after ${job.attempts} attempts: ${describe(error)}`);
-    const outcome = await this.pipeline.execute(job, (row) =>
-      Promise.resolve(
-        fail === undefined || row.session.state !== IN_PROGRESS[this.kind]
-          ? done(job)
-          : ok({ commands: [fail], complete: [keyOf(job)] }),
-      ),
-    );
-    if (outcome.isErr()) await this.settle(job, outcome.error);
-  }
-
-  private async settle(job: ClaimedJob, error: ApiError): Promise<void> {
-    if (error.code === 'CONCURRENT_MODIFICATION') throw new Error(error.message);
-    await this.pipeline.complete(job);
-  }
-}
-
-/** The state a work job carries a session out of. */
-const IN_PROGRESS: Partial<Record<JobKind, string>> = {
-  stop: 'STOP_IN_PROGRESS',
-  start: 'START_IN_PROGRESS',
-  delete: 'DELETE_IN_PROGRESS',
-};
+import { awaitInstance, done, keyOf, SessionStep } from './session-step.js';
 
 /** Stops the instance (keeping or discarding its volume, taking a backup when the profile says so). */
 @injectable()
 export class StopStep extends SessionStep {
   readonly kind = 'stop' as const;
+  protected override readonly inProgress = 'STOP_IN_PROGRESS' as const;
 
   constructor(
     @inject(SessionCommandPipeline) pipeline: SessionCommandPipeline,
@@ -120,6 +64,7 @@ export class StopStep extends SessionStep {
 @injectable()
 export class StartStep extends SessionStep {
   readonly kind = 'start' as const;
+  protected override readonly inProgress = 'START_IN_PROGRESS' as const;
 
   constructor(
     @inject(SessionCommandPipeline) pipeline: SessionCommandPipeline,
@@ -151,31 +96,22 @@ export class StartStep extends SessionStep {
         complete: [keyOf(job)],
       });
     }
-    const status = await this.provisioner.status(session.instanceId);
-    const now = this.clock.now();
-    switch (status.status) {
-      case 'pending': {
-        const wait = Math.max(
-          MIN_STATUS_INTERVAL_MS,
-          status.retryAfterMs ?? this.config.provisioning.statusIntervalMs,
-        );
-        return ok({ commands: [], schedule: [{ ...keyOf(job), dueAt: now + wait }] });
-      }
-      case 'running':
-        return ok({ commands: [{ type: 'CompleteStart', now }], complete: [keyOf(job)] });
-      case 'failed':
-        return ok({
-          commands: [
-            {
-              type: 'FailStart',
-              statusCode: status.failure.statusCode,
-              statusMessage: status.failure.message,
-              now,
-            },
-          ],
-          complete: [keyOf(job)],
-        });
-    }
+    return ok(
+      await awaitInstance(
+        { provisioner: this.provisioner, clock: this.clock, config: this.config },
+        job,
+        session.instanceId,
+        {
+          running: (now) => ({ type: 'CompleteStart', now }),
+          failed: (failure, now) => ({
+            type: 'FailStart',
+            statusCode: failure.statusCode,
+            statusMessage: failure.message,
+            now,
+          }),
+        },
+      ),
+    );
   }
 
   protected override failure(message: string): StreamingSessionCommand {
@@ -187,6 +123,7 @@ export class StartStep extends SessionStep {
 @injectable()
 export class DeleteStep extends SessionStep {
   readonly kind = 'delete' as const;
+  protected override readonly inProgress = 'DELETE_IN_PROGRESS' as const;
 
   constructor(
     @inject(SessionCommandPipeline) pipeline: SessionCommandPipeline,
