@@ -223,7 +223,6 @@ export type {
   InstanceStatus,
   ProvisioningFailure,
 } from './application/ports/provisioner.js';
-export type { ProvisioningQueue } from './application/ports/provisioning-queue.js';
 export type {
   ClaimedJob,
   JobKey,
@@ -260,7 +259,6 @@ export {
   MAX_LIST_SESSION_IDS,
 } from './application/validation/requests.js';
 export { encodeNextToken, decodeNextToken } from './application/list-cursor.js';
-export { ProvisioningWorker } from './application/provisioning-worker.js';
 export type {
   CreateStreamingSessionInput,
   GetStreamingSessionInput,

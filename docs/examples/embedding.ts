@@ -16,8 +16,8 @@ import {
   InMemoryCatalog,
   InMemoryDatabase,
   inMemoryStorage,
+  JobWorker,
   parseSeed,
-  ProvisioningWorker,
   RandomIdGenerator,
   resolveServiceConfig,
   sessionStreamId,
@@ -273,7 +273,7 @@ export async function ownContainer(seedDocument: unknown): Promise<StreamingSess
   );
   const create = container.get(CreateStreamingSessionHandler);
   const get = container.get(GetStreamingSessionHandler);
-  const worker = container.get(ProvisioningWorker);
+  const worker = container.get(JobWorker);
   worker.start();
   try {
     const created = await create.handle({ studioId, launchProfileId: 'LpRenderNode000000001' }, artist);

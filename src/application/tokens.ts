@@ -16,8 +16,6 @@ export const TOKENS = {
   EventStore: Symbol.for('nimble.EventStore') as ServiceIdentifier<EventStore>,
   SessionViews: Symbol.for('nimble.SessionViews') as ServiceIdentifier<SessionViews>,
   JobQueue: Symbol.for('nimble.JobQueue') as ServiceIdentifier<JobQueue>,
-  /** The same binding as `JobQueue`, under the name it had when it carried provisioning jobs only. */
-  ProvisioningQueue: Symbol.for('nimble.JobQueue') as ServiceIdentifier<JobQueue>,
   Catalog: Symbol.for('nimble.Catalog') as ServiceIdentifier<Catalog>,
   InstanceProvisioner: Symbol.for('nimble.InstanceProvisioner') as ServiceIdentifier<InstanceProvisioner>,
   Clock: Symbol.for('nimble.Clock') as ServiceIdentifier<Clock>,

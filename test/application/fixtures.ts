@@ -12,8 +12,8 @@ import {
   type InMemoryDatabase,
   type InstanceProvisioner,
   type SessionViews,
+  JobWorker,
   parseSeed,
-  ProvisioningWorker,
   SimulatedProvisioner,
   sessionStreamId,
   TOKENS,
@@ -198,7 +198,7 @@ export interface TestService {
   provisionAll(): Promise<void>;
   /** The event types of a session's stream, in order. */
   eventTypes(sessionId: string, studioId?: string): Promise<readonly string[]>;
-  readonly worker: ProvisioningWorker;
+  readonly worker: JobWorker;
   readonly logger: RecordingLogger;
 }
 
@@ -229,7 +229,7 @@ export async function testService(
     config: { ...options.config, provisioning: { batchSize: 1000, ...options.config?.provisioning } },
   });
   const views = sessions.container.get(TOKENS.SessionViews);
-  const worker = sessions.container.get(ProvisioningWorker);
+  const worker = sessions.container.get(JobWorker);
   const store = sessions.container.get(TOKENS.EventStore);
   const queue = sessions.container.get(TOKENS.JobQueue);
   return {

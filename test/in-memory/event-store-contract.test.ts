@@ -13,7 +13,7 @@ testEventStoreContract('in-memory', async () => {
   return {
     store: container.get(TOKENS.EventStore),
     views: container.get(TOKENS.SessionViews),
-    queue: container.get(TOKENS.ProvisioningQueue),
+    queue: container.get(TOKENS.JobQueue),
     close: () => storage.close(),
   };
 });

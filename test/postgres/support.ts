@@ -55,7 +55,7 @@ export async function openSubject(
     storage,
     store: container.get(TOKENS.EventStore),
     views: container.get(TOKENS.SessionViews),
-    queue: container.get(TOKENS.ProvisioningQueue),
+    queue: container.get(TOKENS.JobQueue),
     close: () => storage.close(),
   };
 }
