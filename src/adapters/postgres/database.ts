@@ -26,6 +26,27 @@ function isServerError(error: unknown): boolean {
   return error instanceof pg.DatabaseError && error.severity === 'ERROR';
 }
 
+/** Pools whose new connections already get the adapter's one 'error' listener. */
+const guardedPools = new WeakSet<Pool>();
+
+const ignoreError = (): void => undefined;
+
+/**
+ * A connection that drops while checked out (mid-query, when the database goes away) emits 'error' on its
+ * client, which the pool only listens to while the client is idle: unheard, it would crash the process.
+ * The query that was running rejects anyway, and a released broken client is discarded. One listener per
+ * pool, whatever the number of adapters sharing it (storage, catalog, instance registry, one per schema):
+ * one per adapter would give each connection an 'error' listener per adapter ever created on the pool,
+ * closed ones included, and a process that opens adapters over a long-lived pool would accumulate them.
+ */
+function guardClientErrors(pool: Pool): void {
+  if (guardedPools.has(pool)) return;
+  guardedPools.add(pool);
+  pool.on('connect', (client) => {
+    client.on('error', ignoreError);
+  });
+}
+
 /** Where the adapter's tables live and how to reach them. */
 export interface PostgresConnectionOptions {
   /** A pool you own; the adapter never ends it. Give this or `connectionString`. */
@@ -88,12 +109,7 @@ export class PostgresDatabase {
     } else {
       throw new Error('The PostgreSQL adapter needs a pool or a connection string.');
     }
-    // A connection that drops while checked out (mid-query, when the database goes away) emits 'error'
-    // on its client, which the pool only listens to while the client is idle: unheard, it would crash the
-    // process. The query that was running rejects anyway, and a released broken client is discarded.
-    this.pool.on('connect', (client) => {
-      client.on('error', () => undefined);
-    });
+    guardClientErrors(this.pool);
     this.#channel = `nss_${this.schema}`.slice(0, 63);
     this.#notifyIntervalMs = options.notifyIntervalMs ?? 10;
     this.#crossProcess = options.crossProcess ?? true;
