@@ -6,6 +6,10 @@ export default defineConfig({
   resolve: {
     alias: [
       {
+        find: /^nimble-streaming-sessions\/domain$/,
+        replacement: fileURLToPath(new URL('./src/domain.ts', import.meta.url)),
+      },
+      {
         find: /^nimble-streaming-sessions\/testing$/,
         replacement: fileURLToPath(new URL('./src/testing/index.ts', import.meta.url)),
       },

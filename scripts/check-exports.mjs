@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 
 const main = await import('nimble-streaming-sessions');
+const domain = await import('nimble-streaming-sessions/domain');
 const testing = await import('nimble-streaming-sessions/testing');
 const http = await import('nimble-streaming-sessions/http');
 const postgres = await import('nimble-streaming-sessions/postgres');
@@ -16,6 +17,9 @@ for (const name of [
   'inMemoryStorage',
 ]) {
   assert.ok(name in main, `the main entry exports ${name}`);
+}
+for (const name of ['StreamingSession', 'QuotaLedger', 'decideCreateStreamingSession', 'replay']) {
+  assert.ok(name in domain, `the domain entry exports ${name}`);
 }
 for (const name of ['DeciderSpecification']) {
   assert.ok(name in testing, `the testing entry exports ${name}`);
@@ -31,6 +35,7 @@ assert.ok(
   'the main entry loads no server or driver',
 );
 assert.ok(!('DeciderSpecification' in main), 'testing helpers stay out of the main entry');
+assert.ok(!('createStreamingSessions' in domain), 'the domain entry is the pure core only');
 console.log(
-  `exports ok: ${Object.keys(main).length} from the main entry, ${Object.keys(testing).length} from ./testing`,
+  `exports ok: ${Object.keys(main).length} from the main entry, ${Object.keys(domain).length} from ./domain, ${Object.keys(testing).length} from ./testing`,
 );

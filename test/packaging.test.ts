@@ -75,18 +75,19 @@ describe('the packed package in a strict consumer', () => {
       join(consumer, 'consumer.ts'),
       [
         "import { createStreamingSessions, type StreamingSessionView } from 'nimble-streaming-sessions';",
+        "import { StreamingSession, type StreamingSessionEvent } from 'nimble-streaming-sessions/domain';",
         "import { DeciderSpecification, VirtualClock } from 'nimble-streaming-sessions/testing';",
         "import { createHttpServer, startServer } from 'nimble-streaming-sessions/http';",
         "import { postgresStorage, migrate, embeddedPostgres, type PostgresStorageAdapter } from 'nimble-streaming-sessions/postgres';",
-        'export const parts = [createStreamingSessions, DeciderSpecification, VirtualClock, createHttpServer, startServer, postgresStorage, migrate, embeddedPostgres];',
-        'export type Parts = StreamingSessionView | PostgresStorageAdapter;',
+        'export const parts = [createStreamingSessions, StreamingSession, DeciderSpecification, VirtualClock, createHttpServer, startServer, postgresStorage, migrate, embeddedPostgres];',
+        'export type Parts = StreamingSessionView | StreamingSessionEvent | PostgresStorageAdapter;',
         '',
       ].join('\n'),
     );
     await writeFile(
       join(consumer, 'imports.mjs'),
       [
-        "for (const entry of ['', '/testing', '/http', '/postgres']) {",
+        "for (const entry of ['', '/domain', '/testing', '/http', '/postgres']) {",
         '  const loaded = await import(`nimble-streaming-sessions${entry}`);',
         "  console.log(entry || '.', Object.keys(loaded).length);",
         '}',
@@ -120,7 +121,7 @@ describe('the packed package in a strict consumer', () => {
         .split('\n')
         .filter(Boolean)
         .map((line) => line.split(' ')[0]),
-    ).toEqual(['.', '/testing', '/http', '/postgres']);
+    ).toEqual(['.', '/domain', '/testing', '/http', '/postgres']);
 
     // Embedded storage without its optional peer installed: a message that says what to install.
     await writeFile(
