@@ -23,7 +23,8 @@ import { migrate } from '../src/adapters/postgres/migrate.js';
 import { postgresStorage } from '../src/adapters/postgres/module.js';
 import { ExpectedVersion, type UnitOfWork } from '../src/application/ports/event-store.js';
 import { createStreamingSessions, type StreamingSessions } from '../src/streaming-sessions.js';
-import type { Caller, ExistingSession, Seed } from '../src/index.js';
+import type { Caller, Seed } from '../src/index.js';
+import type { ExistingSession } from '../src/domain.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONCURRENCY = [1, 8, 32];

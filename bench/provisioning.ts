@@ -17,7 +17,6 @@ import { migrate } from '../src/adapters/postgres/migrate.js';
 import { postgresStorage } from '../src/adapters/postgres/module.js';
 import {
   createStreamingSessions,
-  defaultServiceConfig,
   SimulatedProvisioner,
   SystemClock,
   TOKENS,
@@ -26,6 +25,7 @@ import {
   type Seed,
   type StorageAdapter,
 } from '../src/index.js';
+import { defaultServiceConfig } from '../src/application/config.js';
 import { writeBenchmarkSection } from './doc-section.js';
 import { newPool, type Pool } from './lib/library.js';
 import { watchingReady } from './lib/watch-ready.js';

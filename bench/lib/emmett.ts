@@ -32,21 +32,23 @@ import {
   evolveLedger,
   initialLedgerState,
   initialSessionState,
-  RandomIdGenerator,
-  requestFingerprint,
   resolveOwner,
   resolveStreamingImageId,
   StreamingSession,
-  validateCreateStreamingSessionInput,
-  type Caller,
-  type Catalog,
   type CreateFacts,
-  type CreateStreamingSessionInput,
   type QuotaLedgerEvent,
   type QuotaLedgerState,
   type StreamingSessionEvent,
   type StreamingSessionState,
+} from '../../src/domain.js';
+import {
+  RandomIdGenerator,
+  type Caller,
+  type Catalog,
+  type CreateStreamingSessionInput,
 } from '../../src/index.js';
+import { requestFingerprint } from '../../src/application/fingerprint.js';
+import { validateCreateStreamingSessionInput } from '../../src/application/validation/requests.js';
 
 /**
  * Emmett types events as `{type, data}` with `data` a record; the project's are the same shape with a schema

@@ -7,12 +7,12 @@ import { loadSeed, migrate, PostgresCatalog, postgresStorage } from '../../src/a
 import {
   createStreamingSessions,
   inMemoryStorage,
-  ledgerStreamId,
   TOKENS,
   type StorageAdapter,
   type StreamingSessions,
   type StreamingSessionsOptions,
 } from '../../src/index.js';
+import { ledgerStreamId } from '../../src/application/streams.js';
 import { benchSeed, STUDIOS, studioId } from './fixtures.js';
 import type { Pool } from './library.js';
 import { expectCount } from './measure.js';

@@ -1,6 +1,7 @@
 /** Seeing a session become READY: the commit that records SessionReady, as it lands. */
 import { Container, ContainerModule } from 'inversify';
-import { TOKENS, type EventStore, type StorageAdapter } from '../../src/index.js';
+import { TOKENS, type StorageAdapter } from '../../src/index.js';
+import type { EventStore } from '../../src/application/ports/event-store.js';
 
 /** The storage with its event store wrapped so that each commit recording SessionReady is seen. */
 export function watchingReady(inner: StorageAdapter, onReady: (sessionId: string) => void): StorageAdapter {

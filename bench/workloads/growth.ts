@@ -12,11 +12,11 @@
  */
 import {
   evolveLedger,
-  ledgerStreamId,
   type QuotaLedgerEvent,
   type QuotaLedgerState,
   type SessionSlot,
-} from '../../src/index.js';
+} from '../../src/domain.js';
+import { ledgerStreamId } from '../../src/application/streams.js';
 import { ARTIST, createInput, STUDIOS, studioId } from '../lib/fixtures.js';
 import type { Pool } from '../lib/library.js';
 import { log, measureCases, QUICK, type Case, type CaseResult } from '../lib/measure.js';

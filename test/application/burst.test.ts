@@ -4,12 +4,8 @@
  * loop on already-settled promises until the heap was gone.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  createStreamingSessions,
-  defaultServiceConfig,
-  SimulatedProvisioner,
-  SystemClock,
-} from 'nimble-streaming-sessions';
+import { createStreamingSessions, SimulatedProvisioner, SystemClock } from 'nimble-streaming-sessions';
+import { defaultServiceConfig } from '../../src/application/config.js';
 import { runBurst } from './burst-scenario.js';
 import { ARTIST, LP, RecordingLogger, STUDIO_ID, testSeed } from './fixtures.js';
 

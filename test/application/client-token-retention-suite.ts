@@ -7,16 +7,16 @@
 import 'reflect-metadata';
 import { Container, ContainerModule } from 'inversify';
 import { describe, expect, it } from 'vitest';
+import { CLIENT_TOKEN_SWEEP_JOB } from '../../src/application/jobs/client-token-sweep.js';
+import { defaultServiceConfig } from '../../src/application/config.js';
 import {
-  CLIENT_TOKEN_SWEEP_JOB,
-  defaultServiceConfig,
   TOKENS,
   type CreateStreamingSessionInput,
   type DeepPartial,
-  type EventStore,
   type ServiceConfig,
   type StorageAdapter,
 } from 'nimble-streaming-sessions';
+import type { EventStore } from '../../src/application/ports/event-store.js';
 import { ARTIST, LP, LP_STOPPABLE, STUDIO_ID, T0, type TestService } from './fixtures.js';
 import { sessionOf } from './results.js';
 

@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  InMemoryDatabase,
-  ledgerStreamId,
-  TOKENS,
-  type ApiError,
-  type QuotaLedgerState,
-  type StreamingSessions,
-} from 'nimble-streaming-sessions';
+import { InMemoryDatabase, TOKENS, type ApiError, type StreamingSessions } from 'nimble-streaming-sessions';
+import { ledgerStreamId } from '../../src/application/streams.js';
+import type { QuotaLedgerState } from 'nimble-streaming-sessions/domain';
 import {
   ARTIST,
   LP,

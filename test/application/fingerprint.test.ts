@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, requestFingerprint } from 'nimble-streaming-sessions';
+import { canonicalJson, requestFingerprint } from '../../src/application/fingerprint.js';
 
 /** The canonical form as first written: entries filtered, sorted, mapped and joined. The oracle. */
 function referenceCanonicalJson(value: unknown): string {

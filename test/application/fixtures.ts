@@ -8,28 +8,27 @@ import {
   createStreamingSessions,
   InMemoryCatalog,
   inMemoryStorage,
-  type EventStore,
   type InMemoryDatabase,
   type InstanceProvisioner,
-  type SessionViews,
-  JobWorker,
   parseSeed,
   SimulatedProvisioner,
-  sessionStreamId,
   TOKENS,
   type Caller,
   type Catalog,
   type Logger,
-  type QuotaLimits,
   type Seed,
   type SeedQuotas,
-  type SessionViewRow,
   type SimulatedProvisionerOptions,
   type StorageAdapter,
   type StreamingSessions,
   type DeepPartial,
   type ServiceConfig,
 } from 'nimble-streaming-sessions';
+import type { EventStore } from '../../src/application/ports/event-store.js';
+import type { SessionViews, SessionViewRow } from '../../src/application/ports/session-views.js';
+import { JobWorker } from '../../src/application/jobs/job-worker.js';
+import { sessionStreamId } from '../../src/application/streams.js';
+import type { QuotaLimits } from 'nimble-streaming-sessions/domain';
 import { VirtualClock } from 'nimble-streaming-sessions/testing';
 
 export const STUDIO_ID = 'us-west-2:stid-apptest000000001';

@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  InMemoryDatabase,
-  type CreateStreamingSessionInput,
-  type SessionViews,
-} from 'nimble-streaming-sessions';
+import { InMemoryDatabase, type CreateStreamingSessionInput } from 'nimble-streaming-sessions';
+import type { SessionViews } from '../../src/application/ports/session-views.js';
 import {
   AdjustableCatalog,
   ADMIN,

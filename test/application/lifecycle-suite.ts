@@ -4,8 +4,8 @@
  * `provisionAll` runs every due step and moves the clock to the next one until no job is left waiting.
  */
 import { describe, expect, it } from 'vitest';
+import { SYSTEM_PRINCIPAL_ID } from 'nimble-streaming-sessions/domain';
 import {
-  SYSTEM_PRINCIPAL_ID,
   TOKENS,
   type Caller,
   type CreateStreamingSessionInput,

@@ -6,13 +6,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  InMemoryDatabase,
-  SimulatedProvisioner,
-  TOKENS,
-  type EventStore,
-  type QuotaLedgerState,
-} from 'nimble-streaming-sessions';
+import { InMemoryDatabase, SimulatedProvisioner, TOKENS } from 'nimble-streaming-sessions';
+import type { EventStore } from '../../src/application/ports/event-store.js';
+import type { QuotaLedgerState } from 'nimble-streaming-sessions/domain';
 import {
   ARTIST,
   ARTIST_2,

@@ -8,11 +8,11 @@ import {
   InMemoryDatabase,
   type ApiError,
   type CreateStreamingSessionInput,
-  type EventStore,
-  type SessionViews,
   type StreamingSessionStateName,
   type StreamingSessionView,
 } from 'nimble-streaming-sessions';
+import type { EventStore } from '../../src/application/ports/event-store.js';
+import type { SessionViews } from '../../src/application/ports/session-views.js';
 import type { Result } from 'neverthrow';
 import {
   ARTIST,

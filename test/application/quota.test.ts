@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  InMemoryDatabase,
-  type Caller,
-  type CreateStreamingSessionInput,
-  type EventStore,
-} from 'nimble-streaming-sessions';
+import { InMemoryDatabase, type Caller, type CreateStreamingSessionInput } from 'nimble-streaming-sessions';
+import type { EventStore } from '../../src/application/ports/event-store.js';
 import {
   ADMIN,
   ARTIST,

@@ -6,8 +6,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { defaultServiceConfig } from '../../src/application/config.js';
 import {
-  defaultServiceConfig,
   InMemoryDatabase,
   SimulatedProvisioner,
   TOKENS,

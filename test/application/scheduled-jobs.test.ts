@@ -4,8 +4,8 @@
  * retried with back-off and then given up on, and the worker's loop follows the clock.
  */
 import { describe, expect, it } from 'vitest';
+import { defaultServiceConfig } from '../../src/application/config.js';
 import {
-  defaultServiceConfig,
   InMemoryDatabase,
   SimulatedProvisioner,
   TOKENS,

@@ -5,13 +5,8 @@
  * missing studio; each answer is compared with the others, so a difference anywhere is a disclosure.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  LedgerCache,
-  type ApiError,
-  type Caller,
-  type CreateStreamingSessionInput,
-  type Seed,
-} from 'nimble-streaming-sessions';
+import { LedgerCache } from '../../src/application/ledger-cache.js';
+import type { ApiError, Caller, CreateStreamingSessionInput, Seed } from 'nimble-streaming-sessions';
 import {
   ADMIN,
   ARTIST,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseSeed, seedSchema } from 'nimble-streaming-sessions';
+import { parseSeed } from 'nimble-streaming-sessions';
+import { seedSchema } from '../../src/application/seed.js';
 
 const read = (path: string): unknown => JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8'));
 

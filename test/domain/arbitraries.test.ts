@@ -8,7 +8,7 @@ import {
   isStopAllowed,
   replay,
   resolveStreamSettings,
-} from 'nimble-streaming-sessions';
+} from 'nimble-streaming-sessions/domain';
 import {
   ID_PATTERNS,
   NIMBLE_REGIONS,

@@ -5,7 +5,7 @@ import {
   isStopAllowed,
   resolveStreamSettings,
   type StreamConfiguration,
-} from 'nimble-streaming-sessions';
+} from 'nimble-streaming-sessions/domain';
 import { baseStreamConfiguration } from './fixtures.js';
 
 const config = (c: Partial<StreamConfiguration>): StreamConfiguration => ({

@@ -5,7 +5,7 @@ import {
   type Caller,
   type CreateFacts,
   type StreamConfiguration,
-} from 'nimble-streaming-sessions';
+} from 'nimble-streaming-sessions/domain';
 import { checkCreateRules } from '../../src/domain/index.js';
 import { DeciderSpecification } from 'nimble-streaming-sessions/testing';
 import {

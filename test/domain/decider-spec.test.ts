@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { err, ok } from 'neverthrow';
-import { StreamingSession, type Decider } from 'nimble-streaming-sessions';
+import { StreamingSession, type Decider } from 'nimble-streaming-sessions/domain';
 import { DeciderSpecification, DeciderSpecificationError } from 'nimble-streaming-sessions/testing';
 import { createCommand, requested } from './fixtures.js';
 

@@ -14,7 +14,7 @@ import {
   type StreamingImage,
   type StreamingSessionEvent,
   type Studio,
-} from 'nimble-streaming-sessions';
+} from 'nimble-streaming-sessions/domain';
 
 export const STUDIO_ID = 'us-west-2:stid-nyoqq12fteqy1x48';
 export const OTHER_STUDIO_ID = 'eu-west-1:stid-a1b2c3d4e5f6g7h8';

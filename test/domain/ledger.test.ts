@@ -11,7 +11,7 @@ import {
   type QuotaLedgerEvent,
   type QuotaLimits,
   type SessionSlot,
-} from 'nimble-streaming-sessions';
+} from 'nimble-streaming-sessions/domain';
 import { DeciderSpecification } from 'nimble-streaming-sessions/testing';
 import { OTHER_USER, SESSION_ID, USER, createCommand, launchProfile, requested } from './fixtures.js';
 

@@ -8,7 +8,7 @@ import {
   type Caller,
   type StreamingSessionCommand,
   type StreamingSessionEvent,
-} from 'nimble-streaming-sessions';
+} from 'nimble-streaming-sessions/domain';
 import { DeciderSpecification } from 'nimble-streaming-sessions/testing';
 // Names the public entry (src/index.ts) does not list yet come from the domain's barrel.
 import { SYSTEM_PRINCIPAL_ID } from '../../src/domain/index.js';

@@ -11,7 +11,7 @@ import {
   type StreamingSessionCommand,
   type StreamingSessionEvent,
   type StreamingSessionState,
-} from 'nimble-streaming-sessions';
+} from 'nimble-streaming-sessions/domain';
 import { OTHER_USER, USER, createCommand, launchProfile } from './fixtures.js';
 
 type StateName = StreamingSessionState['state'];

@@ -18,7 +18,7 @@ import {
   type StreamingSessionCommand,
   type StreamingSessionEvent,
   type StreamingSessionState,
-} from 'nimble-streaming-sessions';
+} from 'nimble-streaming-sessions/domain';
 import {
   ID_PATTERNS,
   STOP_ALLOWED_BY_ROW,

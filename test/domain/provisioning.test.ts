@@ -5,7 +5,7 @@ import {
   isTerminal,
   replay,
   type StreamingSessionCommand,
-} from 'nimble-streaming-sessions';
+} from 'nimble-streaming-sessions/domain';
 import { DeciderSpecification } from 'nimble-streaming-sessions/testing';
 import {
   INSTANCE_ID,

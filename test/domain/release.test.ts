@@ -17,7 +17,7 @@ import {
   type StreamingSessionCommand,
   type StreamingSessionEvent,
   type StreamingSessionState,
-} from 'nimble-streaming-sessions';
+} from 'nimble-streaming-sessions/domain';
 // Names the public entry (src/index.ts) does not list yet come from the domain's barrel.
 import {
   decideStreamingSessionChange,

@@ -19,7 +19,7 @@ import {
   throttled,
   toWholeSeconds,
   validationError,
-} from 'nimble-streaming-sessions';
+} from 'nimble-streaming-sessions/domain';
 import { IMAGE_2_ID, IMAGE_ID, USER, launchProfile, studioUser } from './fixtures.js';
 
 describe('errors are plain data', () => {

@@ -9,7 +9,7 @@ import {
   toStreamingSessionView,
   type ExistingSession,
   type StreamingSessionEvent,
-} from 'nimble-streaming-sessions';
+} from 'nimble-streaming-sessions/domain';
 import {
   INSTANCE_ID,
   LAUNCH_PROFILE_ID,

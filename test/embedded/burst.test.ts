@@ -8,12 +8,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createStreamingSessions,
-  defaultServiceConfig,
-  SimulatedProvisioner,
-  SystemClock,
-} from 'nimble-streaming-sessions';
+import { createStreamingSessions, SimulatedProvisioner, SystemClock } from 'nimble-streaming-sessions';
+import { defaultServiceConfig } from '../../src/application/config.js';
 import { embeddedPostgres } from '../../src/adapters/postgres/embedded/embedded.js';
 import { runBurst } from '../application/burst-scenario.js';
 import { ARTIST, LP, RecordingLogger, STUDIO_ID, testSeed } from '../application/fixtures.js';

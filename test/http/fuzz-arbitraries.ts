@@ -3,7 +3,7 @@
  * right to hostile (injection strings, unicode, lone surrogates, huge and deeply nested JSON, raw bytes).
  */
 import fc from 'fast-check';
-import { STREAMING_INSTANCE_TYPES } from 'nimble-streaming-sessions';
+import { STREAMING_INSTANCE_TYPES } from 'nimble-streaming-sessions/domain';
 
 export const INJECTIONS = [
   "' OR '1'='1",

@@ -6,7 +6,11 @@
 import fc from 'fast-check';
 import Fastify, { type FastifyInstance, type FastifySchema } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StreamingSession, toStreamingSessionView, type ExistingSession } from 'nimble-streaming-sessions';
+import {
+  StreamingSession,
+  toStreamingSessionView,
+  type ExistingSession,
+} from 'nimble-streaming-sessions/domain';
 import { arbSessionHistory } from 'nimble-streaming-sessions/testing';
 import {
   errorBodySchema,

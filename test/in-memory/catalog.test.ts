@@ -5,14 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_QUOTA_LIMITS,
-  InMemoryCatalog,
-  parseSeed,
-  type Catalog,
-  type QuotaLimits,
-  type Seed,
-} from 'nimble-streaming-sessions';
+import { DEFAULT_QUOTA_LIMITS, type QuotaLimits } from 'nimble-streaming-sessions/domain';
+import { InMemoryCatalog, parseSeed, type Catalog, type Seed } from 'nimble-streaming-sessions';
 import { testSeed } from '../application/fixtures.js';
 
 const demo = parseSeed(

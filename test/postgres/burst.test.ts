@@ -4,12 +4,8 @@
  * the loop spin or hold memory per wake-up.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createStreamingSessions,
-  defaultServiceConfig,
-  SimulatedProvisioner,
-  SystemClock,
-} from 'nimble-streaming-sessions';
+import { createStreamingSessions, SimulatedProvisioner, SystemClock } from 'nimble-streaming-sessions';
+import { defaultServiceConfig } from '../../src/application/config.js';
 import { loadSeed, PostgresCatalog } from '../../src/adapters/postgres/catalog.js';
 import { postgresStorage } from '../../src/adapters/postgres/module.js';
 import { runBurst } from '../application/burst-scenario.js';

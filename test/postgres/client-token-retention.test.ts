@@ -4,12 +4,8 @@
  * in it); and several processes starting at once on one schema.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createStreamingSessions,
-  defaultServiceConfig,
-  TOKENS,
-  type CreateStreamingSessionInput,
-} from 'nimble-streaming-sessions';
+import { createStreamingSessions, TOKENS, type CreateStreamingSessionInput } from 'nimble-streaming-sessions';
+import { defaultServiceConfig } from '../../src/application/config.js';
 import { loadSeed, PostgresCatalog } from '../../src/adapters/postgres/catalog.js';
 import { migrate, schemaVersion } from '../../src/adapters/postgres/migrate.js';
 import { LATEST_SCHEMA_VERSION } from '../../src/adapters/postgres/migrations/index.js';

@@ -3,7 +3,11 @@
  * an event committed out of order, and still sees everything committed before it asked.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ExpectedVersion, type StoredEvent, type UnitOfWork } from 'nimble-streaming-sessions';
+import {
+  ExpectedVersion,
+  type StoredEvent,
+  type UnitOfWork,
+} from '../../src/application/ports/event-store.js';
 import { commitArgument } from '../../src/adapters/postgres/event-store.js';
 import { dropSchema, freshSchema, newPool, openSubject } from './support.js';
 

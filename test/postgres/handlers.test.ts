@@ -3,12 +3,8 @@
  * in-memory adapters for these, with the application tests' catalog and clock.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ExpectedVersion,
-  TOKENS,
-  type CreateStreamingSessionInput,
-  type SeedQuotas,
-} from 'nimble-streaming-sessions';
+import { ExpectedVersion } from '../../src/application/ports/event-store.js';
+import { TOKENS, type CreateStreamingSessionInput, type SeedQuotas } from 'nimble-streaming-sessions';
 import { loadSeed, PostgresCatalog } from '../../src/adapters/postgres/catalog.js';
 import { postgresStorage } from '../../src/adapters/postgres/module.js';
 import {

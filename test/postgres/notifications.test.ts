@@ -3,7 +3,7 @@
  * another service's pool, by LISTEN/NOTIFY, and keeps being woken after its listening connection dies.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ExpectedVersion } from 'nimble-streaming-sessions';
+import { ExpectedVersion } from '../../src/application/ports/event-store.js';
 import { dropSchema, freshSchema, newPool, openSubject } from './support.js';
 
 const STUDIO = 'us-west-2:stid-notify0000000001';

@@ -4,7 +4,8 @@
  * for its due time, held by nobody, and all of them run once the clock passes the boot.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultServiceConfig, type CreateStreamingSessionInput } from 'nimble-streaming-sessions';
+import { defaultServiceConfig } from '../../src/application/config.js';
+import type { CreateStreamingSessionInput } from 'nimble-streaming-sessions';
 import { loadSeed, PostgresCatalog } from '../../src/adapters/postgres/catalog.js';
 import { postgresStorage } from '../../src/adapters/postgres/module.js';
 import { ARTIST, LP, STUDIO_ID, testSeed, testService } from '../application/fixtures.js';
