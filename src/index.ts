@@ -239,11 +239,12 @@ export { JobWorker, type JobWorkerStats } from './application/jobs/job-worker.js
 export { ProvisionStep } from './application/jobs/provision-step.js';
 export { ClientTokenSweepStep, CLIENT_TOKEN_SWEEP_JOB } from './application/jobs/client-token-sweep.js';
 export {
-  SessionCommandPipeline,
+  SessionCommands,
   type SessionChange,
   type SessionKey,
   type SessionOutcome,
-} from './application/session-pipeline.js';
+} from './application/session-commands.js';
+export { CommandPipeline } from './application/pipeline/command-pipeline.js';
 export { CreateStreamingSessionHandler } from './application/create-streaming-session.js';
 export { GetStreamingSessionHandler } from './application/get-streaming-session.js';
 export {

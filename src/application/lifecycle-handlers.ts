@@ -14,7 +14,7 @@ import { withoutNulls } from './create-streaming-session.js';
 import { requestFingerprint } from './fingerprint.js';
 import type { Catalog } from './ports/catalog.js';
 import type { Clock } from './ports/clock.js';
-import { SessionCommandPipeline } from './session-pipeline.js';
+import { SessionCommands } from './session-commands.js';
 import { TOKENS } from './tokens.js';
 import {
   validateDeleteStreamingSessionInput,
@@ -41,7 +41,7 @@ abstract class SessionRequestHandler<I extends SessionRequestInput> {
   protected abstract readonly operation: string;
 
   constructor(
-    protected readonly pipeline: SessionCommandPipeline,
+    protected readonly pipeline: SessionCommands,
     protected readonly tokens: ClientTokens,
     protected readonly catalog: Catalog,
     protected readonly clock: Clock,
@@ -86,7 +86,7 @@ export class StopStreamingSessionHandler extends SessionRequestHandler<StopStrea
   protected readonly operation = 'StopStreamingSession';
 
   constructor(
-    @inject(SessionCommandPipeline) pipeline: SessionCommandPipeline,
+    @inject(SessionCommands) pipeline: SessionCommands,
     @inject(ClientTokens) tokens: ClientTokens,
     @inject(TOKENS.Catalog) catalog: Catalog,
     @inject(TOKENS.Clock) clock: Clock,
@@ -121,7 +121,7 @@ export class StartStreamingSessionHandler extends SessionRequestHandler<StartStr
   protected readonly operation = 'StartStreamingSession';
 
   constructor(
-    @inject(SessionCommandPipeline) pipeline: SessionCommandPipeline,
+    @inject(SessionCommands) pipeline: SessionCommands,
     @inject(ClientTokens) tokens: ClientTokens,
     @inject(TOKENS.Catalog) catalog: Catalog,
     @inject(TOKENS.Clock) clock: Clock,
@@ -164,7 +164,7 @@ export class DeleteStreamingSessionHandler extends SessionRequestHandler<DeleteS
   protected readonly operation = 'DeleteStreamingSession';
 
   constructor(
-    @inject(SessionCommandPipeline) pipeline: SessionCommandPipeline,
+    @inject(SessionCommands) pipeline: SessionCommands,
     @inject(ClientTokens) tokens: ClientTokens,
     @inject(TOKENS.Catalog) catalog: Catalog,
     @inject(TOKENS.Clock) clock: Clock,

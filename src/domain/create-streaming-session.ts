@@ -1,4 +1,4 @@
-import type { Result } from 'neverthrow';
+import { ok, type Result } from 'neverthrow';
 import type { DomainError } from './errors.js';
 import {
   QuotaLedger,
@@ -27,15 +27,28 @@ export function decideCreateStreamingSession(
   session: StreamingSessionState,
   ledger: { readonly state: QuotaLedgerState; readonly limits: QuotaLimits },
 ): Result<CreateDecision, DomainError> {
-  return StreamingSession.decide(command, session).andThen((sessionEvents) => {
-    const requested = sessionEvents.find((e) => e.type === 'SessionRequested');
-    const slot = {
-      sessionId: command.sessionId,
-      ec2InstanceType: requested?.data.ec2InstanceType ?? '',
-      ownedBy: requested?.data.ownedBy ?? '',
-    };
-    return QuotaLedger.decide({ type: 'ReserveSessionSlot', slot, limits: ledger.limits }, ledger.state).map(
-      (ledgerEvents) => ({ session: sessionEvents, ledger: ledgerEvents }),
-    );
-  });
+  return StreamingSession.decide(command, session).andThen((sessionEvents) =>
+    reservationForSessionEvents(sessionEvents, ledger).map((ledgerEvents) => ({
+      session: sessionEvents,
+      ledger: ledgerEvents,
+    })),
+  );
+}
+
+/**
+ * The ledger events a batch of session events calls for at creation: the reservation of the slot that
+ * `SessionRequested` asks for (or the quota it would breach), nothing for any other event.
+ */
+export function reservationForSessionEvents(
+  events: readonly StreamingSessionEvent[],
+  ledger: { readonly state: QuotaLedgerState; readonly limits: QuotaLimits },
+): Result<readonly QuotaLedgerEvent[], DomainError> {
+  const requested = events.find((e) => e.type === 'SessionRequested');
+  if (requested === undefined) return ok([]);
+  const slot = {
+    sessionId: requested.data.sessionId,
+    ec2InstanceType: requested.data.ec2InstanceType,
+    ownedBy: requested.data.ownedBy,
+  };
+  return QuotaLedger.decide({ type: 'ReserveSessionSlot', slot, limits: ledger.limits }, ledger.state);
 }

@@ -7,6 +7,7 @@ import { loadSeed, PostgresCatalog } from '../../src/adapters/postgres/catalog.j
 import { testSeed, testService, type TestService } from '../application/fixtures.js';
 import { lifecycleSuite } from '../application/lifecycle-suite.js';
 import { describeListStreamingSessions } from '../application/list-suite.js';
+import { pipelineSuite } from '../application/pipeline-suite.js';
 import { standingSuite } from '../application/standing-suite.js';
 import { serviceStorage, sharedEmbeddedDatabase } from './support.js';
 
@@ -53,6 +54,13 @@ standingSuite('embedded PostgreSQL', async (seed) => {
     catalog: new PostgresCatalog({ pool, schema }),
     storage: serviceStorage(embedded),
   });
+  open.push(service);
+  return service;
+});
+
+pipelineSuite('embedded PostgreSQL', async () => {
+  const embedded = await database.storage();
+  const service = await testService({ storage: serviceStorage(embedded), config: { maxCommitAttempts: 5 } });
   open.push(service);
   return service;
 });

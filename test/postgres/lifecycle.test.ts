@@ -14,6 +14,7 @@ import {
   type TestService,
 } from '../application/fixtures.js';
 import { lifecycleSuite } from '../application/lifecycle-suite.js';
+import { pipelineSuite } from '../application/pipeline-suite.js';
 import { standingSuite } from '../application/standing-suite.js';
 import { clearSchema, count, dropSchema, freshSchema, newPool } from './support.js';
 
@@ -39,6 +40,15 @@ lifecycleSuite('PostgreSQL', async (options = {}) => {
     catalog: new PostgresCatalog({ pool, schema }),
     storage: postgresStorage({ pool, schema }),
     ...(options.wrapProvisioner === undefined ? {} : { wrapProvisioner: options.wrapProvisioner }),
+  });
+  open.push(service);
+  return service;
+});
+
+pipelineSuite('PostgreSQL', async () => {
+  const service = await testService({
+    storage: postgresStorage({ pool, schema }),
+    config: { maxCommitAttempts: 5 },
   });
   open.push(service);
   return service;

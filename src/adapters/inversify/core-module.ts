@@ -26,7 +26,8 @@ import {
   StartStreamingSessionHandler,
   StopStreamingSessionHandler,
 } from '../../application/lifecycle-handlers.js';
-import { SessionCommandPipeline } from '../../application/session-pipeline.js';
+import { CommandPipeline } from '../../application/pipeline/command-pipeline.js';
+import { SessionCommands } from '../../application/session-commands.js';
 import { TOKENS } from '../../application/tokens.js';
 
 /** The application's handlers, command pipeline, job steps and worker, as singletons, with the settings. */
@@ -41,7 +42,8 @@ export function coreModule(config: ServiceConfig): ContainerModule {
     bind(DeleteStreamingSessionHandler).toSelf().inSingletonScope();
     bind(LedgerCache).toSelf().inSingletonScope();
     bind(ClientTokens).toSelf().inSingletonScope();
-    bind(SessionCommandPipeline).toSelf().inSingletonScope();
+    bind(CommandPipeline).toSelf().inSingletonScope();
+    bind(SessionCommands).toSelf().inSingletonScope();
     for (const step of [
       ProvisionStep,
       StopStep,

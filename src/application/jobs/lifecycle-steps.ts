@@ -12,7 +12,7 @@ import type { Clock } from '../ports/clock.js';
 import type { ClaimedJob } from '../ports/jobs.js';
 import type { InstanceProvisioner } from '../ports/provisioner.js';
 import type { SessionViewRow } from '../ports/session-views.js';
-import { SessionCommandPipeline, type SessionChange } from '../session-pipeline.js';
+import { SessionCommands, type SessionChange } from '../session-commands.js';
 import { TOKENS } from '../tokens.js';
 import { awaitInstance, done, keyOf, SessionStep } from './session-step.js';
 
@@ -23,7 +23,7 @@ export class StopStep extends SessionStep {
   protected override readonly inProgress = 'STOP_IN_PROGRESS' as const;
 
   constructor(
-    @inject(SessionCommandPipeline) pipeline: SessionCommandPipeline,
+    @inject(SessionCommands) pipeline: SessionCommands,
     @inject(TOKENS.Clock) clock: Clock,
     @inject(TOKENS.InstanceProvisioner) private readonly provisioner: InstanceProvisioner,
   ) {
@@ -67,7 +67,7 @@ export class StartStep extends SessionStep {
   protected override readonly inProgress = 'START_IN_PROGRESS' as const;
 
   constructor(
-    @inject(SessionCommandPipeline) pipeline: SessionCommandPipeline,
+    @inject(SessionCommands) pipeline: SessionCommands,
     @inject(TOKENS.Clock) clock: Clock,
     @inject(TOKENS.InstanceProvisioner) private readonly provisioner: InstanceProvisioner,
     @inject(TOKENS.ServiceConfig) private readonly config: ServiceConfig,
@@ -126,7 +126,7 @@ export class DeleteStep extends SessionStep {
   protected override readonly inProgress = 'DELETE_IN_PROGRESS' as const;
 
   constructor(
-    @inject(SessionCommandPipeline) pipeline: SessionCommandPipeline,
+    @inject(SessionCommands) pipeline: SessionCommands,
     @inject(TOKENS.Clock) clock: Clock,
     @inject(TOKENS.InstanceProvisioner) private readonly provisioner: InstanceProvisioner,
   ) {
@@ -177,10 +177,7 @@ abstract class DeadlineStep extends SessionStep {
 export class AutoStopStep extends DeadlineStep {
   readonly kind = 'auto-stop' as const;
 
-  constructor(
-    @inject(SessionCommandPipeline) pipeline: SessionCommandPipeline,
-    @inject(TOKENS.Clock) clock: Clock,
-  ) {
+  constructor(@inject(SessionCommands) pipeline: SessionCommands, @inject(TOKENS.Clock) clock: Clock) {
     super(pipeline, clock);
   }
 
@@ -198,10 +195,7 @@ export class AutoStopStep extends DeadlineStep {
 export class AutoTerminateStep extends DeadlineStep {
   readonly kind = 'auto-terminate' as const;
 
-  constructor(
-    @inject(SessionCommandPipeline) pipeline: SessionCommandPipeline,
-    @inject(TOKENS.Clock) clock: Clock,
-  ) {
+  constructor(@inject(SessionCommands) pipeline: SessionCommands, @inject(TOKENS.Clock) clock: Clock) {
     super(pipeline, clock);
   }
 
@@ -221,7 +215,7 @@ export class PurgeStep extends DeadlineStep {
   readonly kind = 'purge' as const;
 
   constructor(
-    @inject(SessionCommandPipeline) pipeline: SessionCommandPipeline,
+    @inject(SessionCommands) pipeline: SessionCommands,
     @inject(TOKENS.Clock) clock: Clock,
     @inject(TOKENS.ServiceConfig) private readonly config: ServiceConfig,
   ) {

@@ -11,7 +11,7 @@ import type { Clock } from '../ports/clock.js';
 import type { ClaimedJob } from '../ports/jobs.js';
 import type { InstanceProvisioner, InstanceSpec } from '../ports/provisioner.js';
 import type { SessionViewRow } from '../ports/session-views.js';
-import { SessionCommandPipeline, type SessionChange } from '../session-pipeline.js';
+import { SessionCommands, type SessionChange } from '../session-commands.js';
 import { TOKENS } from '../tokens.js';
 import { awaitInstance, done, keyOf, SessionStep } from './session-step.js';
 
@@ -42,7 +42,7 @@ export class ProvisionStep extends SessionStep {
   protected override readonly failurePrefix = 'Provisioning failed';
 
   constructor(
-    @inject(SessionCommandPipeline) pipeline: SessionCommandPipeline,
+    @inject(SessionCommands) pipeline: SessionCommands,
     @inject(TOKENS.InstanceProvisioner) private readonly provisioner: InstanceProvisioner,
     @inject(TOKENS.Clock) clock: Clock,
     @inject(TOKENS.ServiceConfig) private readonly config: ServiceConfig,

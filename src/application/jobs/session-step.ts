@@ -5,7 +5,7 @@ import type { Clock } from '../ports/clock.js';
 import type { ClaimedJob, JobKey, JobKind } from '../ports/jobs.js';
 import type { InstanceProvisioner, ProvisioningFailure } from '../ports/provisioner.js';
 import type { SessionViewRow } from '../ports/session-views.js';
-import type { SessionChange, SessionCommandPipeline } from '../session-pipeline.js';
+import type { SessionChange, SessionCommands } from '../session-commands.js';
 import type { JobStep } from './job-step.js';
 
 /** The shortest wait before asking about an instance again, whatever the provisioner suggests. */
@@ -40,7 +40,7 @@ export abstract class SessionStep implements JobStep {
   protected readonly failurePrefix: string = 'Failed';
 
   constructor(
-    protected readonly pipeline: SessionCommandPipeline,
+    protected readonly pipeline: SessionCommands,
     protected readonly clock: Clock,
   ) {}
 
