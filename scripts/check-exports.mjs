@@ -10,8 +10,7 @@ const postgres = await import('nimble-streaming-sessions/postgres');
 
 for (const name of [
   'createStreamingSessions',
-  'StreamingSession',
-  'QuotaLedger',
+  'StreamingSessions',
   'parseSeed',
   'TOKENS',
   'inMemoryStorage',
@@ -36,6 +35,16 @@ assert.ok(
 );
 assert.ok(!('DeciderSpecification' in main), 'testing helpers stay out of the main entry');
 assert.ok(!('createStreamingSessions' in domain), 'the domain entry is the pure core only');
+for (const name of [
+  'StreamingSession',
+  'QuotaLedger',
+  'LedgerCache',
+  'ClientTokens',
+  'jobsDue',
+  'canonicalJson',
+]) {
+  assert.ok(!(name in main), `${name} is not in the main entry`);
+}
 console.log(
   `exports ok: ${Object.keys(main).length} from the main entry, ${Object.keys(domain).length} from ./domain, ${Object.keys(testing).length} from ./testing`,
 );

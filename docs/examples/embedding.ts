@@ -10,24 +10,20 @@ import {
   consoleLogger,
   coreModule,
   createStreamingSessions,
-  CreateStreamingSessionHandler,
   environmentModule,
-  GetStreamingSessionHandler,
   InMemoryCatalog,
   InMemoryDatabase,
   inMemoryStorage,
-  JobWorker,
   parseSeed,
   RandomIdGenerator,
   resolveServiceConfig,
-  sessionStreamId,
   SimulatedProvisioner,
+  StreamingSessions,
   SystemClock,
   TOKENS,
   type ApiError,
   type Caller,
   type Seed,
-  type StreamingSessions,
   type StreamingSessionView,
 } from 'nimble-streaming-sessions';
 import { embeddedPostgres } from 'nimble-streaming-sessions/postgres';
@@ -81,11 +77,11 @@ export async function createAndWait(seed: Seed): Promise<StreamingSessionView> {
     const ready = await waitUntilSettled(sessions, created.value.sessionId);
     console.log(ready.state, ready.statusCode); // READY STREAMING_SESSION_READY
 
-    // The container is yours too: here, the session's history straight from the event store.
-    const history = await sessions.container
-      .get(TOKENS.EventStore)
-      .read(sessionStreamId(studioId, created.value.sessionId));
-    console.log(history.events.map((e) => e.type)); // SessionRequested, InstanceAllocated, SessionReady
+    // The container is yours too: here, the global log straight from the event store, and the session's
+    // events in it (the studio's quota ledger, a stream of its own, recorded the slot it took).
+    const log = await sessions.container.get(TOKENS.EventStore).readAll(0, 100);
+    const history = log.filter((e) => e.streamId.includes(created.value.sessionId));
+    console.log(history.map((e) => e.type)); // SessionRequested, InstanceAllocated, SessionReady
     return ready;
   } finally {
     await sessions.close();
@@ -251,7 +247,10 @@ export async function durableStorage(seed: Seed, dataDir: string): Promise<Strea
 // #endregion durable
 
 // #region container
-/** Your own composition: the same modules and TOKENS the one-call API uses, with your choices in them. */
+/**
+ * Your own composition: the modules the one-call API loads, with your choices in them (and any binding of
+ * your own beside them), behind the same facade.
+ */
 export async function ownContainer(seedDocument: unknown): Promise<StreamingSessionView> {
   const seed = parseSeed(seedDocument);
   if (seed.isErr()) throw new Error(`Invalid seed: ${seed.error.message}`);
@@ -271,22 +270,18 @@ export async function ownContainer(seedDocument: unknown): Promise<StreamingSess
     }),
     storage.module,
   );
-  const create = container.get(CreateStreamingSessionHandler);
-  const get = container.get(GetStreamingSessionHandler);
-  const worker = container.get(JobWorker);
-  worker.start();
+  await storage.open?.(); // what createStreamingSessions does too: PostgreSQL storage starts listening here
+  const sessions = new StreamingSessions(container, storage);
+  sessions.startProvisioning();
   try {
-    const created = await create.handle({ studioId, launchProfileId: 'LpRenderNode000000001' }, artist);
+    const created = await sessions.createStreamingSession(
+      { studioId, launchProfileId: 'LpRenderNode000000001' },
+      artist,
+    );
     if (created.isErr()) throw new Error(explain(created.error));
-    for (;;) {
-      const got = await get.handle({ studioId, sessionId: created.value.sessionId }, artist);
-      if (got.isErr()) throw new Error(explain(got.error));
-      if (got.value.state !== 'CREATE_IN_PROGRESS') return got.value;
-      await sleep(50);
-    }
+    return await waitUntilSettled(sessions, created.value.sessionId);
   } finally {
-    await worker.stop();
-    await storage.close();
+    await sessions.close(); // stops the worker, then releases the storage
   }
 }
 // #endregion container
