@@ -1,8 +1,10 @@
-import { mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { lockDataDirectory } from './data-dir-lock.js';
 import { postgresStorage, type PostgresStorageAdapter } from '../module.js';
 import { EmbeddedPool, PG_COMPATIBLE_PARSERS, type EmbeddedDatabase } from './pglite-pool.js';
+import { createFromTemplate, findTemplate } from './template.js';
 
 /** The embedded database's package: an optional peer dependency, installed by those who use it. */
 export const PGLITE_PACKAGE = '@electric-sql/pglite';
@@ -19,7 +21,27 @@ export interface EmbeddedPostgresOptions {
   readonly dataDir?: string;
   /** The schema the tables live in (default `nimble_sessions`). */
   readonly schema?: string;
+  /**
+   * The directory of a pre-initialised data directory (default: the one `npm run build` writes to
+   * `dist/pgdata-template/`, used when the installed PGlite made it). A new database starts as a copy of
+   * it instead of running initdb in this process. `false`: always run initdb, as PGlite does by itself.
+   */
+  readonly template?: string | false;
+  /**
+   * PostgreSQL settings for the embedded database, each passed as `-c name=value` when it starts (they
+   * override the data directory's postgresql.conf and change no file). Merged over
+   * {@link EMBEDDED_SETTINGS}.
+   */
+  readonly settings?: Readonly<Record<string, string>>;
 }
+
+/**
+ * What the embedded database runs with beyond PGlite's own start parameters. PostgreSQL's default
+ * `shared_buffers` (128MB) is touched whole inside PGlite's WebAssembly memory as the database starts,
+ * so it is resident from the first request on, even for an empty database; 16MB holds a development
+ * server's working set (the sessions view, the open jobs, the indexes) and costs 112 MiB less.
+ */
+export const EMBEDDED_SETTINGS: Readonly<Record<string, string>> = { shared_buffers: '16MB' };
 
 /** The PostgreSQL storage adapter on an embedded database, with where it persists. */
 export interface EmbeddedPostgresStorageAdapter extends PostgresStorageAdapter {
@@ -28,10 +50,27 @@ export interface EmbeddedPostgresStorageAdapter extends PostgresStorageAdapter {
 }
 
 /** PGlite's constructor, as this adapter calls it: every setting in one options object. */
-type PGliteConstructor = new (options: {
+type PGliteConstructor = (new (options: {
   readonly dataDir?: string;
   readonly parsers: typeof PG_COMPATIBLE_PARSERS;
-}) => EmbeddedDatabase & { readonly waitReady: Promise<void> };
+  readonly loadDataDir?: Blob;
+  readonly startParams?: string[];
+}) => EmbeddedDatabase & { readonly waitReady: Promise<void> }) & {
+  /** The parameters PGlite starts PostgreSQL with when given none. */
+  readonly defaultStartParams?: readonly string[];
+};
+
+/** PGlite's own start parameters with the settings added, or none if this PGlite does not expose them. */
+function startParams(
+  PGlite: PGliteConstructor,
+  settings: Readonly<Record<string, string>>,
+): string[] | undefined {
+  const defaults: unknown = PGlite.defaultStartParams;
+  if (!Array.isArray(defaults) || !defaults.every((p): p is string => typeof p === 'string'))
+    return undefined;
+  const extra = Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
+  return [...defaults, ...extra];
+}
 
 async function loadPGlite(): Promise<PGliteConstructor> {
   try {
@@ -66,10 +105,20 @@ async function loadPGlite(): Promise<PGliteConstructor> {
 export function embeddedPostgres(options: EmbeddedPostgresOptions = {}): EmbeddedPostgresStorageAdapter {
   const dataDir = options.dataDir === undefined ? undefined : resolve(options.dataDir);
   let unlock: (() => Promise<void>) | undefined;
+  const settings = { ...EMBEDDED_SETTINGS, ...options.settings };
   const pool = new EmbeddedPool(async () => {
     const PGlite = await loadPGlite();
+    const template = options.template === false ? undefined : findTemplate(options.template);
+    const params = startParams(PGlite, settings);
+    const common = {
+      parsers: PG_COMPATIBLE_PARSERS,
+      ...(params === undefined ? {} : { startParams: params }),
+    };
     if (dataDir === undefined) {
-      const db = new PGlite({ parsers: PG_COMPATIBLE_PARSERS });
+      const db = new PGlite({
+        ...common,
+        ...(template === undefined ? {} : { loadDataDir: new Blob([await readFile(template.archive)]) }),
+      });
       await db.waitReady;
       return db;
     }
@@ -79,7 +128,11 @@ export function embeddedPostgres(options: EmbeddedPostgresOptions = {}): Embedde
     });
     const release = await lockDataDirectory(dataDir);
     try {
-      const db = new PGlite({ dataDir: join(dataDir, PGDATA_SUBDIRECTORY), parsers: PG_COMPATIBLE_PARSERS });
+      const pgdata = join(dataDir, PGDATA_SUBDIRECTORY);
+      // Only a directory that does not exist at all starts from the template: one that exists is the
+      // user's database (or what a first start of an earlier release left of one), opened as it is.
+      if (template !== undefined && !existsSync(pgdata)) await createFromTemplate(template, pgdata);
+      const db = new PGlite({ ...common, dataDir: pgdata });
       await db.waitReady;
       unlock = release;
       return db;
