@@ -52,6 +52,12 @@ export class LedgerCache {
     return this.#ledgers.size;
   }
 
+  /** The cached ledger, if this process holds one: no read, no await. */
+  peek(studioId: string): LedgerAt | undefined {
+    const cached = this.#ledgers.get(studioId);
+    return cached === undefined ? undefined : { ...cached, cached: true };
+  }
+
   async load(studioId: string): Promise<LedgerAt> {
     const cached = this.#ledgers.get(studioId);
     if (cached !== undefined) return { ...cached, cached: true };

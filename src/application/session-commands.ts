@@ -83,13 +83,21 @@ type SessionSpec = CommandSpec<
  */
 @injectable()
 export class SessionCommands {
+  /** The plug-ins every session command has; built once. */
+  readonly #common: readonly SessionPlugin[];
+  /** …and a command on an existing session adds the release of its quota slot. */
+  readonly #onExisting: readonly SessionPlugin[];
+
   constructor(
     @inject(CommandPipeline) private readonly pipeline: CommandPipeline,
     @inject(TOKENS.SessionViews) private readonly views: SessionViews,
     @inject(LedgerCache) private readonly ledgers: LedgerCache,
     @inject(TOKENS.IdGenerator) private readonly ids: IdGenerator,
-    @inject(TOKENS.ServiceConfig) private readonly config: ServiceConfig,
-  ) {}
+    @inject(TOKENS.ServiceConfig) config: ServiceConfig,
+  ) {
+    this.#common = [sessionView, sessionJobs(config.deletedRetentionMs), sessionPurge];
+    this.#onExisting = [...this.#common, quotaRelease(ledgers)];
+  }
 
   /** A command on an existing session: `plan` says what to decide, given the session as it is now. */
   async execute(
@@ -115,7 +123,7 @@ export class SessionCommands {
         const change = await plan({ session, version: loaded.version });
         return change.map(({ commands, ...own }) => ({ commands, own }));
       },
-      plugins: this.plugins(quotaRelease(this.ledgers)),
+      plugins: this.#onExisting,
       ...(token === undefined ? {} : { token }),
       exhausted: conflict(
         'CONCURRENT_MODIFICATION',
@@ -140,17 +148,15 @@ export class SessionCommands {
       decider: StreamingSession,
       load: () => {
         const id = this.ids.sessionId();
-        return Promise.resolve(
-          ok({
-            key: { studioId, id },
-            streamId: sessionStreamId(studioId, id),
-            state: initialSessionState,
-            version: 0,
-          }),
-        );
+        return ok({
+          key: { studioId, id },
+          streamId: sessionStreamId(studioId, id),
+          state: initialSessionState,
+          version: 0,
+        });
       },
-      plan: (loaded, now) => Promise.resolve(ok({ commands: [command(loaded.key.id, now)], own: {} })),
-      plugins: this.plugins(quotaReservation(this.ledgers, limits)),
+      plan: (loaded, now) => ok({ commands: [command(loaded.key.id, now)], own: {} }),
+      plugins: [...this.#common, quotaReservation(this.ledgers, limits)],
       ...(token === undefined ? {} : { token }),
       exhausted: conflict(
         'CONCURRENT_MODIFICATION',
@@ -164,10 +170,6 @@ export class SessionCommands {
   /** Completes jobs whose work is over without a change to their session (it is gone, or moved on). */
   complete(...jobs: readonly JobKey[]): Promise<void> {
     return this.pipeline.complete(...jobs);
-  }
-
-  private plugins(quota: SessionPlugin): readonly SessionPlugin[] {
-    return [sessionView, sessionJobs(this.config.deletedRetentionMs), sessionPurge, quota];
   }
 }
 

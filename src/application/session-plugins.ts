@@ -12,7 +12,13 @@ import {
 } from '../domain/index.js';
 import { jobChanges, jobsDue, type JobsDue } from './jobs/session-jobs.js';
 import type { LedgerAt, LedgerCache } from './ledger-cache.js';
-import { RETRY, type Contribution, type Decided, type Plugin } from './pipeline/command-pipeline.js';
+import {
+  RETRY,
+  type Contribution,
+  type Decided,
+  type Plugin,
+  type Refusal,
+} from './pipeline/command-pipeline.js';
 import { ExpectedVersion } from './ports/event-store.js';
 import type { JobKey, ScheduledJob } from './ports/jobs.js';
 import { ledgerStreamId } from './streams.js';
@@ -37,9 +43,9 @@ export function isExistingSession(state: StreamingSessionState): state is Existi
 
 /** The view row, kept in step with the events in the same commit. */
 export const sessionView: SessionPlugin = (d) => {
-  if (d.events.length === 0 || !isExistingSession(d.after)) return Promise.resolve(ok({}));
+  if (d.events.length === 0 || !isExistingSession(d.after)) return ok({});
   const row = { studioId: d.key.studioId, sessionId: d.key.id, version: d.version, session: d.after };
-  return Promise.resolve(ok({ views: [row] }));
+  return ok({ views: [row] });
 };
 
 /**
@@ -54,20 +60,17 @@ export function sessionJobs(deletedRetentionMs: number): SessionPlugin {
     const derived =
       d.events.length === 0 ? { schedule: [], complete: [] } : jobChanges(key, due(d.before), due(d.after));
     const ownKinds = new Set([...(d.own.schedule ?? []), ...(d.own.complete ?? [])].map((j) => j.kind));
-    return Promise.resolve(
-      ok({
-        schedule: [...derived.schedule.filter((j) => !ownKinds.has(j.kind)), ...(d.own.schedule ?? [])],
-        complete: [...derived.complete.filter((j) => !ownKinds.has(j.kind)), ...(d.own.complete ?? [])],
-      }),
-    );
+    if (ownKinds.size === 0) return ok(derived);
+    return ok({
+      schedule: [...derived.schedule.filter((j) => !ownKinds.has(j.kind)), ...(d.own.schedule ?? [])],
+      complete: [...derived.complete.filter((j) => !ownKinds.has(j.kind)), ...(d.own.complete ?? [])],
+    });
   };
 }
 
 /** The view row's removal, when the command asks for it (a DELETED session past its retention). */
 export const sessionPurge: SessionPlugin = (d) =>
-  Promise.resolve(
-    ok(d.own.purge === true ? { purge: [{ studioId: d.key.studioId, sessionId: d.key.id }] } : {}),
-  );
+  ok(d.own.purge === true ? { purge: [{ studioId: d.key.studioId, sessionId: d.key.id }] } : {});
 
 /** The ledger append of these ledger events, with what the cache learns when it commits or conflicts. */
 function ledgerPart(
@@ -100,18 +103,21 @@ function ledgerPart(
  * back), by another attempt.
  */
 export function quotaReservation(ledgers: LedgerCache, limits: QuotaLimits): SessionPlugin {
-  return async (d) => {
+  return (d) => {
     if (!d.events.some((e) => e.type === 'SessionRequested')) return ok({});
-    const ledger = await ledgers.load(d.key.studioId);
-    const reserved = reservationForSessionEvents(d.events, { state: ledger.state, limits });
-    if (reserved.isErr()) {
+    const studioId = d.key.studioId;
+    const reserve = (ledger: LedgerAt): Result<Contribution, Refusal> => {
+      const reserved = reservationForSessionEvents(d.events, { state: ledger.state, limits });
+      if (reserved.isOk()) return ok(ledgerPart(ledgers, studioId, ledger, reserved.value));
       if (reserved.error.type === 'ServiceQuotaExceededException' && ledger.cached) {
-        ledgers.forget(d.key.studioId);
+        ledgers.forget(studioId);
         return err(RETRY);
       }
       return err(reserved.error);
-    }
-    return ok(ledgerPart(ledgers, d.key.studioId, ledger, reserved.value));
+    };
+    // In steady state the ledger is cached: then the reservation is decided without an await.
+    const cached = ledgers.peek(studioId);
+    return cached === undefined ? ledgers.load(studioId).then(reserve) : reserve(cached);
   };
 }
 

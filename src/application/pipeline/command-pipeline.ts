@@ -69,16 +69,24 @@ export interface Decided<S, E, Own> {
   readonly own: Own;
 }
 
-/** A co-committed concern (view, jobs, quota ledger, …): given what was decided, what it adds. */
-export type Plugin<S, E, Own> = (decided: Decided<S, E, Own>) => Promise<Result<Contribution, Refusal>>;
+/** A value, or a promise of it: the hot path awaits only what is really asynchronous. */
+export type Eventually<T> = T | Promise<T>;
+
+const isPromise = <T>(value: Eventually<T>): value is Promise<T> => value instanceof Promise;
+
+/**
+ * A co-committed concern (view, jobs, quota ledger, …): given what was decided, what it adds. It answers
+ * at once when it needs no I/O (most do, on most commands), and only then costs no await.
+ */
+export type Plugin<S, E, Own> = (decided: Decided<S, E, Own>) => Eventually<Result<Contribution, Refusal>>;
 
 /** A command as the pipeline runs it: which stream, what to decide, and what to commit with it. */
 export interface CommandSpec<C, S, E extends NewEvent, Own> {
   readonly decider: Pick<Decider<C, S, E, DomainError>, 'decide' | 'evolve'>;
   /** The stream this attempt acts on (a new one with a fresh id, or an existing one as it is now). */
-  load(attempt: number): Promise<Result<Loaded<S>, ApiError>>;
+  load(attempt: number): Eventually<Result<Loaded<S>, ApiError>>;
   /** The commands to decide, in order, each against the state the previous ones left, and the extras. */
-  plan(loaded: Loaded<S>, now: number): Promise<Result<{ commands: readonly C[]; own: Own }, Refusal>>;
+  plan(loaded: Loaded<S>, now: number): Eventually<Result<{ commands: readonly C[]; own: Own }, Refusal>>;
   readonly plugins: readonly Plugin<S, E, Own>[];
   /** The request's client token, recorded with the change so that a repeat is answered, not re-applied. */
   readonly token?: { readonly key: ClientTokenKey; readonly fingerprint: string };
@@ -118,9 +126,11 @@ export class CommandPipeline {
   ): Promise<Result<Outcome<S, E>, ApiError>> {
     for (let attempt = 1; attempt <= this.config.maxCommitAttempts; attempt++) {
       const now = this.clock.now();
-      const loaded = await spec.load(attempt);
+      const loading = spec.load(attempt);
+      const loaded = isPromise(loading) ? await loading : loading;
       if (loaded.isErr()) return err(loaded.error);
-      const planned = await spec.plan(loaded.value, now);
+      const planning = spec.plan(loaded.value, now);
+      const planned = isPromise(planning) ? await planning : planning;
       if (planned.isErr()) {
         if (isRetry(planned.error)) continue;
         return this.refuse(planned.error, spec);
@@ -142,7 +152,8 @@ export class CommandPipeline {
       const parts: Contribution[] = [];
       let refusal: Refusal | undefined;
       for (const plugin of spec.plugins) {
-        const part = await plugin(facts);
+        const contributing = plugin(facts);
+        const part = isPromise(contributing) ? await contributing : contributing;
         if (part.isErr()) {
           refusal = part.error;
           break;
@@ -200,11 +211,17 @@ export class CommandPipeline {
         events,
       });
     }
-    const views = parts.flatMap((p) => p.views ?? []);
-    const schedule = parts.flatMap((p) => p.schedule ?? []);
-    const complete = parts.flatMap((p) => p.complete ?? []);
-    const purge = parts.flatMap((p) => p.purge ?? []);
-    appends.push(...parts.flatMap((p) => p.appends ?? []));
+    const views: NonNullable<UnitOfWork['views']>[number][] = [];
+    const schedule: ScheduledJob[] = [];
+    const complete: JobKey[] = [];
+    const purge: NonNullable<UnitOfWork['purge']>[number][] = [];
+    for (const part of parts) {
+      if (part.appends !== undefined) appends.push(...part.appends);
+      if (part.views !== undefined) views.push(...part.views);
+      if (part.schedule !== undefined) schedule.push(...part.schedule);
+      if (part.complete !== undefined) complete.push(...part.complete);
+      if (part.purge !== undefined) purge.push(...part.purge);
+    }
     const clientToken =
       token === undefined ? undefined : this.tokens.record(token.key, token.fingerprint, loaded.key.id, now);
     if (
