@@ -30,6 +30,7 @@ import type {
 } from './application/validation/requests.js';
 import { InMemoryCatalog } from './application/seed-catalog.js';
 import { inMemoryStorage } from './adapters/in-memory/module.js';
+import { runAsBackgroundWork } from './adapters/postgres/embedded/background-work.js';
 import { coreModule, environmentModule } from './adapters/inversify/core-module.js';
 import type { PoolUsage, StorageAdapter } from './application/ports/storage.js';
 import { TOKENS } from './application/tokens.js';
@@ -140,9 +141,14 @@ export class StreamingSessions implements StreamingSessionsApi, ServiceOperabili
     return this.#list.handle(input, caller);
   }
 
-  /** Starts the provisioning worker (idempotent). */
+  /**
+   * Starts the provisioning worker (idempotent), as background work: where requests and its steps share
+   * something scarce (the embedded database's one connection), requests go first.
+   */
   startProvisioning(): void {
-    this.#worker.start();
+    runAsBackgroundWork(() => {
+      this.#worker.start();
+    });
   }
 
   /** Stops the provisioning worker; unfinished jobs stay scheduled. */

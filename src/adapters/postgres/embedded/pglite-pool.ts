@@ -1,4 +1,5 @@
 import type { Pool, QueryResult, QueryResultRow } from 'pg';
+import { isBackgroundWork } from './background-work.js';
 
 /**
  * The part of an embedded PostgreSQL (PGlite) instance this adapter drives: typed here rather than
@@ -36,6 +37,9 @@ export const PG_COMPATIBLE_PARSERS: Readonly<Record<number, (text: string) => un
   20: (text) => text,
 };
 
+/** Foreground checkouts handed the connection in a row, while background ones wait, before one of those. */
+export const FOREGROUND_SHARE = 4;
+
 /**
  * One connection checked out at a time. PGlite is a single PostgreSQL backend in this process: it has one
  * session, so a transaction (migrate's `begin … commit`, a seed load) must own it from `begin` to the
@@ -48,36 +52,56 @@ export const PG_COMPATIBLE_PARSERS: Readonly<Record<number, (text: string) => un
  * would run every queued statement in one go, starving timers and sockets for seconds under a burst (a
  * 500-session burst measured an 8.8 s stall before this). A turn per statement lets requests, timers and
  * the other work of the process in between.
+ *
+ * Two queues, each first come first served: requests, and background work (the job worker's claims and
+ * steps, see `runAsBackgroundWork`). Requests go first, but never more than {@link FOREGROUND_SHARE} in a
+ * row while background work waits, so the worker keeps a fifth of the connection under any load. With
+ * one queue, a burst of creates in one studio (which commit one after another, on the studio's quota
+ * ledger) waited behind the steps each commit had set going: 600 creates took 4.3 s, the slowest
+ * answered after 4.2 s, against 0.9 s with the worker stopped.
  */
 class Checkouts {
   #busy = false;
-  readonly #queue: (() => void)[] = [];
+  readonly #foreground: (() => void)[] = [];
+  readonly #background: (() => void)[] = [];
+  /** Foreground checkouts handed over in a row while background ones waited. */
+  #inARow = 0;
 
   get waiting(): number {
-    return this.#queue.length;
+    return this.#foreground.length + this.#background.length;
   }
 
   get busy(): boolean {
     return this.#busy;
   }
 
-  acquire(): Promise<void> {
+  acquire(background = false): Promise<void> {
     return new Promise((resolve) => {
-      this.#queue.push(resolve);
+      (background ? this.#background : this.#foreground).push(resolve);
       if (!this.#busy) this.#handOver();
     });
   }
 
   release(): void {
     this.#busy = false;
-    if (this.#queue.length > 0) this.#handOver();
+    if (this.waiting > 0) this.#handOver();
   }
 
-  /** Gives the connection to the longest waiter, on the next turn of the event loop. */
+  #next(): (() => void) | undefined {
+    if (this.#background.length > 0 && (this.#foreground.length === 0 || this.#inARow >= FOREGROUND_SHARE)) {
+      this.#inARow = 0;
+      return this.#background.shift();
+    }
+    const next = this.#foreground.shift();
+    this.#inARow = this.#background.length > 0 ? this.#inARow + 1 : 0;
+    return next;
+  }
+
+  /** Gives the connection to the next waiter, on the next turn of the event loop. */
   #handOver(): void {
     this.#busy = true;
     setImmediate(() => {
-      const next = this.#queue.shift();
+      const next = this.#next();
       if (next === undefined) this.#busy = false;
       else next();
     });
@@ -187,7 +211,7 @@ export class EmbeddedPool {
 
   async connect(): Promise<EmbeddedClient> {
     if (this.#ended) throw new Error('The embedded PostgreSQL database is closed.');
-    await this.#checkouts.acquire();
+    await this.#checkouts.acquire(isBackgroundWork());
     try {
       await this.#database();
     } catch (error) {
