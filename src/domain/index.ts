@@ -25,3 +25,4 @@ export * from './streaming-session/view.js';
 export * from './quota/ledger.js';
 export * from './create-streaming-session.js';
 export * from './release-session-slot.js';
+export * from './streaming-session-stream/index.js';
