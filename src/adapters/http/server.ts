@@ -84,6 +84,21 @@ interface RouteLabels {
   readonly probe?: boolean;
 }
 
+/** pino's levels, lowest first: a logger at one level writes it and every level above. */
+const LOG_LEVELS: Readonly<Record<string, number>> = {
+  trace: 10,
+  debug: 20,
+  info: 30,
+  warn: 40,
+  error: 50,
+  fatal: 60,
+};
+
+/** Whether a logger at `level` writes lines at `wanted` (unknown levels, such as `silent`, write none). */
+function logs(level: string, wanted: 'debug' | 'info'): boolean {
+  return (LOG_LEVELS[level] ?? Infinity) <= (LOG_LEVELS[wanted] ?? 0);
+}
+
 /** The methods a router may be asked for; a known path answers those it does not serve with a 405. */
 const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const;
 
@@ -237,25 +252,33 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   });
 
   const metrics = options.operability?.metrics;
-  app.addHook('onResponse', (request, reply, done) => {
-    const labels = request.routeOptions.config as RouteLabels;
-    const operation = labels.operation ?? UNKNOWN_OPERATION;
-    const header = reply.getHeader(ERROR_TYPE_HEADER);
-    const errorType = typeof header === 'string' ? header : undefined;
-    if (labels.probe !== true) metrics?.observeRequest(operation, errorType, reply.elapsedTime / 1000);
-    const line = {
-      method: request.method.slice(0, 16),
-      path: requestTarget(request).path,
-      operation,
-      statusCode: reply.statusCode,
-      ...(errorType === undefined ? {} : { errorType }),
-      durationMs: Math.round(reply.elapsedTime * 10) / 10,
-    };
-    // Load-balancer probes every few seconds would drown the requests that matter.
-    if (labels.probe === true) request.log.debug(line, 'request completed');
-    else request.log.info(line, 'request completed');
-    done();
-  });
+  // Nothing to observe without a logger or metrics: no hook, rather than one that builds a line per request
+  // for a logger that drops it.
+  const logging = options.logger !== undefined && options.logger !== false;
+  if (logging || metrics !== undefined)
+    app.addHook('onResponse', (request, reply, done) => {
+      const labels = request.routeOptions.config as RouteLabels;
+      const operation = labels.operation ?? UNKNOWN_OPERATION;
+      const header = reply.getHeader(ERROR_TYPE_HEADER);
+      const errorType = typeof header === 'string' ? header : undefined;
+      if (labels.probe !== true) metrics?.observeRequest(operation, errorType, reply.elapsedTime / 1000);
+      if (!logs(request.log.level, labels.probe === true ? 'debug' : 'info')) {
+        done();
+        return;
+      }
+      const line = {
+        method: request.method.slice(0, 16),
+        path: requestTarget(request).path,
+        operation,
+        statusCode: reply.statusCode,
+        ...(errorType === undefined ? {} : { errorType }),
+        durationMs: Math.round(reply.elapsedTime * 10) / 10,
+      };
+      // Load-balancer probes every few seconds would drown the requests that matter.
+      if (labels.probe === true) request.log.debug(line, 'request completed');
+      else request.log.info(line, 'request completed');
+      done();
+    });
 
   app.setErrorHandler((error, request, reply) => {
     const classified = classifyError(error, request.id);
