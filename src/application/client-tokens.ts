@@ -10,25 +10,69 @@ import {
 } from '../domain/index.js';
 import type { ServiceConfig } from './config.js';
 import type { Clock } from './ports/clock.js';
+import type { EntityKind, EntityRef } from './ports/entities.js';
 import type { ClientTokenKey, ClientTokenRecord, EventStore } from './ports/event-store.js';
 import type { SessionViews } from './ports/session-views.js';
 import { sessionStreamId } from './streams.js';
 import { TOKENS } from './tokens.js';
 
+/** What a repeated request is answered with, per kind of entity: the entity's current API view. */
+export interface EntityReplays {
+  readonly session: StreamingSessionView;
+}
+
+/** How a repeat finds the current view of the entity its token's record names. */
+export type EntityReplayer<K extends EntityKind> = (
+  studioId: string,
+  id: string,
+) => Promise<Result<EntityReplays[K], ApiError>>;
+
+/** One replayer per kind of entity: a kind added to `ENTITY_KINDS` is not complete until it has one. */
+export type EntityReplayers = { readonly [K in EntityKind]: EntityReplayer<K> };
+
+/**
+ * The session's replayer: its view row; a session purged after its retention as DELETED is gone, as for
+ * any other caller; otherwise the view lags behind the log (a read replica, say): a retryable error,
+ * never a second session.
+ */
+export function sessionReplayer(
+  views: SessionViews,
+  store: EventStore,
+  config: ServiceConfig,
+): EntityReplayer<'session'> {
+  return async (studioId, sessionId) => {
+    const row = await views.get(studioId, sessionId);
+    if (row !== undefined) return ok(toStreamingSessionView(row.session, config.arn));
+    const stream = await store.read(sessionStreamId(studioId, sessionId));
+    if (stream.events.some((e) => e.type === 'SessionDeleted')) {
+      return err(resourceNotFound('streaming session', sessionId));
+    }
+    return err(
+      internalError('SESSION_VIEW_MISSING', 'The session of this client token is not readable.', {
+        sessionId,
+      }),
+    );
+  };
+}
+
 /**
  * Client-token idempotency (reference §7), for every operation that takes a token: tokens are scoped to
- * (studio, operation); a record keeps the request's fingerprint and the session it acted on for
- * `clientTokenTtlMs` after the first success; a repeat with the same fingerprint answers the session's
- * current view, one with another fingerprint is a ValidationException.
+ * (studio, operation); a record keeps the request's fingerprint and the entity it acted on for
+ * `clientTokenTtlMs` after the first success; a repeat with the same fingerprint answers the entity's
+ * current view (through its kind's replayer), one with another fingerprint is a ValidationException.
  */
 @injectable()
 export class ClientTokens {
+  private readonly replayers: EntityReplayers;
+
   constructor(
     @inject(TOKENS.EventStore) private readonly store: EventStore,
-    @inject(TOKENS.SessionViews) private readonly views: SessionViews,
+    @inject(TOKENS.SessionViews) views: SessionViews,
     @inject(TOKENS.Clock) private readonly clock: Clock,
     @inject(TOKENS.ServiceConfig) private readonly config: ServiceConfig,
-  ) {}
+  ) {
+    this.replayers = { session: sessionReplayer(views, store, config) };
+  }
 
   /** The token's key, or undefined when the request has no token (then nothing is de-duplicated). */
   keyOf(studioId: string, operation: string, clientToken: string | undefined): ClientTokenKey | undefined {
@@ -36,8 +80,13 @@ export class ClientTokens {
   }
 
   /** The record a successful request commits with its events. */
-  record(key: ClientTokenKey, fingerprint: string, sessionId: string, now: number): ClientTokenRecord {
-    return { ...key, fingerprint, sessionId, expiresAt: now + this.config.clientTokenTtlMs };
+  record(key: ClientTokenKey, fingerprint: string, entity: EntityRef, now: number): ClientTokenRecord {
+    return {
+      ...key,
+      fingerprint,
+      entity: { kind: entity.kind, id: entity.id },
+      expiresAt: now + this.config.clientTokenTtlMs,
+    };
   }
 
   /** The unexpired record holding the token, if any. */
@@ -45,11 +94,15 @@ export class ClientTokens {
     return key === undefined ? Promise.resolve(undefined) : this.store.findClientToken(key, this.clock.now());
   }
 
-  /** The answer to a repeated token: the session's current view, or why the repeat does not match. */
-  async replay(
+  /**
+   * The answer to a repeated token of an operation on entities of `kind`: the entity's current view, or
+   * why the repeat does not match.
+   */
+  async replay<K extends EntityKind>(
     record: ClientTokenRecord,
     fingerprint: string,
-  ): Promise<Result<StreamingSessionView, ApiError>> {
+    kind: K,
+  ): Promise<Result<EntityReplays[K], ApiError>> {
     if (record.fingerprint !== fingerprint) {
       return err(
         validationError(
@@ -59,18 +112,15 @@ export class ClientTokens {
         ),
       );
     }
-    const row = await this.views.get(record.studioId, record.sessionId);
-    if (row !== undefined) return ok(toStreamingSessionView(row.session, this.config.arn));
-    // Purged after its retention as a DELETED session: gone, as for any other caller. Otherwise the view
-    // lags behind the log (a read replica, say): a retryable error, never a second session.
-    const stream = await this.store.read(sessionStreamId(record.studioId, record.sessionId));
-    if (stream.events.some((e) => e.type === 'SessionDeleted')) {
-      return err(resourceNotFound('streaming session', record.sessionId));
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- one kind today, more to come
+    if (record.entity.kind !== kind) {
+      return err(
+        internalError('CLIENT_TOKEN_ENTITY_MISMATCH', 'The client token names an entity of another kind.', {
+          clientToken: record.clientToken,
+        }),
+      );
     }
-    return err(
-      internalError('SESSION_VIEW_MISSING', 'The session of this client token is not readable.', {
-        sessionId: record.sessionId,
-      }),
-    );
+    const replayer: EntityReplayer<K> = this.replayers[kind];
+    return replayer(record.studioId, record.entity.id);
   }
 }

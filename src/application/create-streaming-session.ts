@@ -160,7 +160,8 @@ export class CreateStreamingSessionHandler {
       tokenKey === undefined ? undefined : { key: tokenKey, fingerprint },
     );
     if (outcome.isErr()) return err(outcome.error);
-    if (outcome.value.replayOf !== undefined) return this.tokens.replay(outcome.value.replayOf, fingerprint);
+    if (outcome.value.replayOf !== undefined)
+      return this.tokens.replay(outcome.value.replayOf, fingerprint, 'session');
     return ok(toStreamingSessionView(outcome.value.session, this.config.arn));
   }
 }

@@ -65,7 +65,7 @@ abstract class SessionRequestHandler<I extends SessionRequestInput> {
     const fingerprint = requestFingerprint(this.operation, input, caller.principalId);
     const key = this.tokens.keyOf(input.studioId, this.operation, input.clientToken);
     const held = await this.tokens.find(key);
-    if (held !== undefined) return this.tokens.replay(held, fingerprint);
+    if (held !== undefined) return this.tokens.replay(held, fingerprint, 'session');
 
     const callerIsStudioAdmin =
       caller.kind === 'IAM' || (await this.catalog.isStudioAdmin(input.studioId, caller.principalId));
@@ -75,7 +75,8 @@ abstract class SessionRequestHandler<I extends SessionRequestInput> {
       key === undefined ? undefined : { key, fingerprint },
     );
     if (outcome.isErr()) return err(outcome.error);
-    if (outcome.value.replayOf !== undefined) return this.tokens.replay(outcome.value.replayOf, fingerprint);
+    if (outcome.value.replayOf !== undefined)
+      return this.tokens.replay(outcome.value.replayOf, fingerprint, 'session');
     return ok(toStreamingSessionView(outcome.value.session, this.config.arn));
   }
 }

@@ -105,7 +105,7 @@ export class SessionCommands {
     plan: (row: SessionViewRow) => Promise<Result<SessionChange, ApiError>>,
     token?: TokenUse,
   ): Promise<Result<SessionOutcome, ApiError>> {
-    const key = { studioId: target.studioId, id: target.sessionId };
+    const key = { studioId: target.studioId, kind: 'session', id: target.sessionId } as const;
     const spec: SessionSpec = {
       decider: StreamingSession,
       load: async () => {
@@ -149,7 +149,7 @@ export class SessionCommands {
       load: () => {
         const id = this.ids.sessionId();
         return ok({
-          key: { studioId, id },
+          key: { studioId, kind: 'session', id },
           streamId: sessionStreamId(studioId, id),
           state: initialSessionState,
           version: 0,

@@ -19,7 +19,8 @@ import {
   type Plugin,
   type Refusal,
 } from './pipeline/command-pipeline.js';
-import { ExpectedVersion } from './ports/event-store.js';
+import { sessionEntity } from './ports/entities.js';
+import { ExpectedVersion, type ViewWrite } from './ports/event-store.js';
 import type { JobKey, ScheduledJob } from './ports/jobs.js';
 import { ledgerStreamId } from './streams.js';
 
@@ -44,7 +45,12 @@ export function isExistingSession(state: StreamingSessionState): state is Existi
 /** The view row, kept in step with the events in the same commit. */
 export const sessionView: SessionPlugin = (d) => {
   if (d.events.length === 0 || !isExistingSession(d.after)) return ok({});
-  const row = { studioId: d.key.studioId, sessionId: d.key.id, version: d.version, session: d.after };
+  const row: ViewWrite = {
+    studioId: d.key.studioId,
+    entity: sessionEntity(d.key.id),
+    version: d.version,
+    body: d.after,
+  };
   return ok({ views: [row] });
 };
 
@@ -56,7 +62,7 @@ export function sessionJobs(deletedRetentionMs: number): SessionPlugin {
   return (d) => {
     const due = (s: StreamingSessionState) =>
       isExistingSession(s) ? jobsDue(s, deletedRetentionMs) : NO_JOBS;
-    const key = { studioId: d.key.studioId, sessionId: d.key.id };
+    const key = { studioId: d.key.studioId, entity: sessionEntity(d.key.id) };
     const derived =
       d.events.length === 0 ? { schedule: [], complete: [] } : jobChanges(key, due(d.before), due(d.after));
     const ownKinds = new Set([...(d.own.schedule ?? []), ...(d.own.complete ?? [])].map((j) => j.kind));
@@ -70,7 +76,7 @@ export function sessionJobs(deletedRetentionMs: number): SessionPlugin {
 
 /** The view row's removal, when the command asks for it (a DELETED session past its retention). */
 export const sessionPurge: SessionPlugin = (d) =>
-  ok(d.own.purge === true ? { purge: [{ studioId: d.key.studioId, sessionId: d.key.id }] } : {});
+  ok(d.own.purge === true ? { purge: [{ studioId: d.key.studioId, entity: sessionEntity(d.key.id) }] } : {});
 
 /** The ledger append of these ledger events, with what the cache learns when it commits or conflicts. */
 function ledgerPart(

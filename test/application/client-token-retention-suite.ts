@@ -215,7 +215,11 @@ export function clientTokenRetentionSuite(name: string, factory: RetentionFactor
       expect(await s.service.rows()).toEqual([]);
       expect(await s.service.worker.stats()).toMatchObject({ succeeded: 1, failed: 0 });
       // It is no session's job: its key names no studio and no session.
-      expect(CLIENT_TOKEN_SWEEP_JOB).toEqual({ studioId: '', sessionId: '', kind: 'expire-client-tokens' });
+      expect(CLIENT_TOKEN_SWEEP_JOB).toEqual({
+        studioId: '',
+        entity: { kind: 'session', id: '' },
+        kind: 'expire-client-tokens',
+      });
     });
   });
 }

@@ -250,7 +250,14 @@ export function lifecycleSuite(name: string, service: ServiceFactory): void {
       await s.sessions.container.get(TOKENS.EventStore).commit(
         {
           appends: [],
-          schedule: [{ studioId: STUDIO_ID, sessionId: id, kind: 'auto-stop', dueAt: s.clock.now() }],
+          schedule: [
+            {
+              studioId: STUDIO_ID,
+              entity: { kind: 'session', id },
+              kind: 'auto-stop',
+              dueAt: s.clock.now(),
+            },
+          ],
         },
         s.clock.now(),
       );
@@ -259,7 +266,7 @@ export function lifecycleSuite(name: string, service: ServiceFactory): void {
       // The session's jobs (the client-token sweep is no session's): the stop is due at stopAt again.
       const queue = s.sessions.container.get(TOKENS.JobQueue);
       const claimable = async (now: number) =>
-        (await queue.claim('probe', 100, MINUTE, now)).filter((j) => j.sessionId === id).map((j) => j.kind);
+        (await queue.claim('probe', 100, MINUTE, now)).filter((j) => j.entity.id === id).map((j) => j.kind);
       expect(await claimable(Date.parse(stopAt!) - 1)).toEqual([]);
       expect(await claimable(Date.parse(stopAt!))).toEqual(['auto-stop']);
     });

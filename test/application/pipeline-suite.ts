@@ -51,7 +51,12 @@ function loader(store: EventStore, id: string) {
     const state = stream.events.reduce<State>((s, e) => Counter.evolve(s, e as unknown as Event), {
       opened: false,
     });
-    return ok({ key: { studioId: STUDIO, id }, streamId: streamOf(id), state, version: stream.version });
+    return ok({
+      key: { studioId: STUDIO, kind: 'session', id },
+      streamId: streamOf(id),
+      state,
+      version: stream.version,
+    });
   };
 }
 
@@ -197,7 +202,7 @@ export function pipelineSuite(storage: string, makeService: () => Promise<TestSe
       expect(again._unsafeUnwrap().replayOf).toMatchObject({
         clientToken: 'tok-1',
         fingerprint: 'f1',
-        sessionId: 'c6',
+        entity: { kind: 'session', id: 'c6' },
       });
       // A refusal whose token is held is a repeat too (the original may have changed what is allowed).
       const refused = await pipeline.run(spec(store, 'c6', [{ type: 'Add', n: -1 }], { token }));

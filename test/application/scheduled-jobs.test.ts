@@ -130,7 +130,7 @@ describe('scheduled provisioning steps', () => {
     // Nothing is left but the client-token sweep, first due an interval after the worker started.
     expect(await queue.nextDueAt()).toBe(T0 + defaultServiceConfig.clientTokenSweepIntervalMs);
     const errors = service.logger.records.filter((r) => r.level === 'error');
-    expect(errors.map((r) => [r.message, r.context.attempt, r.context.sessionId])).toEqual([
+    expect(errors.map((r) => [r.message, r.context.attempt, r.context.entityId])).toEqual([
       ['job step failed; will retry', 1, id],
       ['job step failed; will retry', 2, id],
       ['job step failed; will retry', 3, id],

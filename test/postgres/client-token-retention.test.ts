@@ -22,6 +22,7 @@ import {
   type TestService,
 } from '../application/fixtures.js';
 import { sessionOf } from '../application/results.js';
+import { previousReleaseStorage } from './previous-release.js';
 import { clearSchema, count, dropSchema, freshSchema, newPool } from './support.js';
 
 const pool = newPool(8);
@@ -70,17 +71,12 @@ describe('client-token retention across an upgrade (PostgreSQL)', () => {
     await loadSeed(pool, testSeed(), { schema: old });
     const s = `"${old}"`;
 
-    // The previous release: the same commit function (migration 3), a service that never heard of the
-    // sweep. Its storage skips the version check, which that release passed at version 3.
+    // The previous release: its commit function (migration 3), as it called it, and a service that never
+    // heard of the sweep. Its storage skips the version check, which that release passed at version 3.
     const clock = new ManualClock();
-    const previousStorage = postgresStorage({ pool, schema: old });
     const previous = await createStreamingSessions({
       catalog: new PostgresCatalog({ pool, schema: old }),
-      storage: {
-        name: 'previous release',
-        module: previousStorage.module,
-        close: () => previousStorage.close(),
-      },
+      storage: previousReleaseStorage({ pool, schema: old }),
       clock,
       startProvisioning: false,
     });
@@ -120,7 +116,7 @@ describe('client-token retention across an upgrade (PostgreSQL)', () => {
 
     await service.worker.runDue();
     const sweep = await pool.query<{ due_at: number }>(
-      `select due_at from ${s}.jobs where kind = 'expire-client-tokens' and studio_id = '' and session_id = ''`,
+      `select due_at from ${s}.jobs where kind = 'expire-client-tokens' and studio_id = '' and entity_id = ''`,
     );
     expect(sweep.rows.map((r) => r.due_at)).toEqual([T0 + HOUR + INTERVAL]);
     // The unexpired tokens still answer with their sessions.
@@ -168,10 +164,10 @@ describe('client-token retention across an upgrade (PostgreSQL)', () => {
       expect(services.every((service) => service.logger.records.every((r) => r.level !== 'error'))).toBe(
         true,
       );
-      const rows = await pool.query<{ studio_id: string; session_id: string; due_at: number }>(
-        `select studio_id, session_id, due_at from "${shared}".jobs where kind = 'expire-client-tokens'`,
+      const rows = await pool.query<{ studio_id: string; entity_id: string; due_at: number }>(
+        `select studio_id, entity_id, due_at from "${shared}".jobs where kind = 'expire-client-tokens'`,
       );
-      expect(rows.rows).toEqual([{ studio_id: '', session_id: '', due_at: T0 + INTERVAL }]);
+      expect(rows.rows).toEqual([{ studio_id: '', entity_id: '', due_at: T0 + INTERVAL }]);
 
       // Started again, as after a deployment: still the one job, its due time unchanged.
       clock.advance(10 * 60_000);

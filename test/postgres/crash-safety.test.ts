@@ -49,15 +49,16 @@ describe('PostgreSQL crash safety', () => {
     expect(acks.length).toBe(stream.reports.length);
 
     // Every acknowledged create: its token, its events, its view row and its outbox job.
-    const { rows } = await pool.query<{ client_token: string; session_id: string }>(
-      `select t.client_token, t.session_id from ${s}.client_tokens t
-       join ${s}.session_views v using (studio_id, session_id)
-       join ${s}.jobs o using (studio_id, session_id)
+    const { rows } = await pool.query<{ client_token: string; entity_id: string }>(
+      `select t.client_token, t.entity_id from ${s}.client_tokens t
+       join ${s}.session_views v on v.studio_id = t.studio_id and v.session_id = t.entity_id
+       join ${s}.jobs o on o.studio_id = t.studio_id and o.entity_kind = t.entity_kind
+                         and o.entity_id = t.entity_id
        where exists (select 1 from ${s}.events e
-                     where e.stream_id = 'StreamingSession:' || t.studio_id || '/' || t.session_id
+                     where e.stream_id = 'StreamingSession:' || t.studio_id || '/' || t.entity_id
                        and e.type = 'SessionRequested')`,
     );
-    const stored = new Map(rows.map((r) => [r.client_token, r.session_id]));
+    const stored = new Map(rows.map((r) => [r.client_token, r.entity_id]));
     for (const ack of acks) expect(stored.get(ack.clientToken)).toBe(ack.sessionId);
 
     // Nothing torn, acknowledged or not: tokens, streams, views, jobs and the ledger agree.

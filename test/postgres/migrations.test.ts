@@ -86,14 +86,32 @@ describe('migration 3: the provisioning outbox becomes scheduled jobs, in place'
     const queue = new PostgresJobQueue(storage.database);
     expect(await queue.stats(1000)).toEqual({ due: 1, scheduled: 0, held: 1, oldestDueAt: 0 });
     expect(await queue.claim('w', 10, 100, 1000)).toEqual([
-      { studioId: studio, sessionId: 'waiting', kind: 'provision', attempts: 1, leaseUntil: 1100 },
+      {
+        studioId: studio,
+        entity: { kind: 'session', id: 'waiting' },
+        kind: 'provision',
+        attempts: 1,
+        leaseUntil: 1100,
+      },
     ]);
     // The lease a worker held before the upgrade still ends when it did.
     expect(await queue.claim('w', 10, 100, 4999)).toEqual([
-      { studioId: studio, sessionId: 'waiting', kind: 'provision', attempts: 2, leaseUntil: 5099 },
+      {
+        studioId: studio,
+        entity: { kind: 'session', id: 'waiting' },
+        kind: 'provision',
+        attempts: 2,
+        leaseUntil: 5099,
+      },
     ]);
     expect(await queue.claim('w', 10, 100, 5000)).toEqual([
-      { studioId: studio, sessionId: 'leased', kind: 'provision', attempts: 3, leaseUntil: 5100 },
+      {
+        studioId: studio,
+        entity: { kind: 'session', id: 'leased' },
+        kind: 'provision',
+        attempts: 3,
+        leaseUntil: 5100,
+      },
     ]);
     await storage.close();
   });

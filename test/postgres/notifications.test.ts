@@ -31,7 +31,14 @@ const enqueue = (sessionId: string) => ({
       events: [{ type: 'SessionRequested', version: 1, data: {} }],
     },
   ],
-  schedule: [{ studioId: STUDIO, sessionId, kind: 'provision' as const, dueAt: 0 }],
+  schedule: [
+    {
+      studioId: STUDIO,
+      entity: { kind: 'session' as const, id: sessionId },
+      kind: 'provision' as const,
+      dueAt: 0,
+    },
+  ],
 });
 
 /** Resolves once the waiter's listening connection is up: its LISTEN shows in pg_stat_activity. */
@@ -62,7 +69,7 @@ describe('PostgreSQL work notifications', () => {
     const first = waiting.queue.waitForWork(FOREVER);
     expect((await enqueuing.store.commit(enqueue('s-1'), Date.now())).isOk()).toBe(true);
     await expect(first).resolves.toBeUndefined();
-    expect((await waiting.queue.claim('w', 10, 1000, Date.now())).map((j) => j.sessionId)).toEqual(['s-1']);
+    expect((await waiting.queue.claim('w', 10, 1000, Date.now())).map((j) => j.entity.id)).toEqual(['s-1']);
     await Promise.all([waiting.close(), enqueuing.close()]);
   });
 

@@ -65,7 +65,7 @@ describe('PostgreSQL provisioning across processes', () => {
     victim.process.kill('SIGKILL');
     expect(await victim.exited).toBe('SIGKILL');
     const orphaned = await pool.query<{ studio_id: string; session_id: string }>(
-      `select studio_id, session_id from ${s}.jobs where owner like $1`,
+      `select studio_id, entity_id as session_id from ${s}.jobs where owner like $1`,
       [`%-${victim.pid}`],
     );
     expect(orphaned.rows.length).toBeGreaterThan(0);

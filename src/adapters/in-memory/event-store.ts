@@ -1,4 +1,5 @@
 import { err, ok, type Result } from 'neverthrow';
+import { UnknownEntityKindError, type EntityKind } from '../../application/ports/entities.js';
 import type {
   ClientTokenKey,
   ClientTokenRecord,
@@ -9,8 +10,38 @@ import type {
   ReadStreamResult,
   StoredEvent,
   UnitOfWork,
+  ViewWrite,
 } from '../../application/ports/event-store.js';
 import type { InMemoryDatabase } from './database.js';
+
+/** The view table of one kind of entity: how a commit writes and removes its rows. */
+interface ViewTable<K extends EntityKind> {
+  write(db: InMemoryDatabase, view: Extract<ViewWrite, { entity: { kind: K } }>): void;
+  remove(db: InMemoryDatabase, studioId: string, id: string): void;
+}
+
+/** One view table per kind of entity: a kind added to `ENTITY_KINDS` is not complete without one. */
+const VIEW_TABLES: { readonly [K in EntityKind]: ViewTable<K> } = {
+  session: {
+    write: (db, view) => {
+      let studio = db.views.get(view.studioId);
+      if (studio === undefined) {
+        studio = new Map();
+        db.views.set(view.studioId, studio);
+      }
+      studio.set(view.entity.id, { version: view.version, session: view.body });
+    },
+    remove: (db, studioId, id) => {
+      db.views.get(studioId)?.delete(id);
+    },
+  },
+};
+
+/** The view table of a kind, or UnknownEntityKindError for a kind this adapter keeps no view of. */
+function viewTable(kind: string): ViewTable<EntityKind> {
+  if (!Object.hasOwn(VIEW_TABLES, kind)) throw new UnknownEntityKindError(kind);
+  return VIEW_TABLES[kind as EntityKind];
+}
 
 function matches(expected: ExpectedVersion, actual: number): boolean {
   switch (expected.kind) {
@@ -56,11 +87,16 @@ export class InMemoryEventStore implements EventStore {
   }
 
   commit(unit: UnitOfWork, now: number): Promise<Result<CommitSuccess, CommitConflict>> {
-    return Promise.resolve(this.commitNow(unit, now));
+    try {
+      return Promise.resolve(this.commitNow(unit, now));
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
   }
 
   private commitNow(unit: UnitOfWork, now: number): Result<CommitSuccess, CommitConflict> {
     // Check everything first, write nothing until every check has passed: all or nothing.
+    for (const named of [...(unit.views ?? []), ...(unit.purge ?? [])]) viewTable(named.entity.kind);
     for (const append of unit.appends) {
       const actual = this.db.streams.get(append.streamId)?.events.length ?? 0;
       if (!matches(append.expected, actual)) {
@@ -103,18 +139,12 @@ export class InMemoryEventStore implements EventStore {
       stream.snapshot = append.snapshot;
       versions[append.streamId] = stream.events.length;
     }
-    for (const view of unit.views ?? []) {
-      let studio = this.db.views.get(view.studioId);
-      if (studio === undefined) {
-        studio = new Map();
-        this.db.views.set(view.studioId, studio);
-      }
-      studio.set(view.sessionId, { version: view.version, session: view.session });
-    }
+    for (const view of unit.views ?? []) viewTable(view.entity.kind).write(this.db, view);
     if (unit.clientToken !== undefined) {
       this.db.tokens.set(unit.clientToken);
     }
-    for (const gone of unit.purge ?? []) this.db.views.get(gone.studioId)?.delete(gone.sessionId);
+    for (const gone of unit.purge ?? [])
+      viewTable(gone.entity.kind).remove(this.db, gone.studioId, gone.entity.id);
     for (const job of unit.complete ?? []) this.db.jobs.complete(job);
     for (const job of unit.schedule ?? []) this.db.jobs.schedule(job);
     if ((unit.schedule ?? []).some((job) => job.dueAt <= now)) this.db.notifyWork();

@@ -20,10 +20,11 @@ interface HeapNode {
   readonly generation: number;
 }
 
-const keyOf = (job: JobKey): string => JSON.stringify([job.studioId, job.sessionId, job.kind]);
+const keyOf = (job: JobKey): string =>
+  JSON.stringify([job.studioId, job.entity.kind, job.entity.id, job.kind]);
 
 /**
- * The jobs table of the in-memory adapter: a map by (studio, session, kind) and a min-heap by the time each
+ * The jobs table of the in-memory adapter: a map by (studio, entity kind, entity id, job kind) and a min-heap by the time each
  * job can next be claimed, so that claiming the due jobs and finding the next due time cost O(log n)
  * whatever the number of jobs waiting. A job's heap node is not moved when the job changes: a new node is
  * pushed and the old one is recognised as stale (by its generation) and dropped when it reaches the top.
@@ -44,7 +45,7 @@ export class InMemoryJobTable {
     if (entry === undefined) {
       entry = {
         studioId: job.studioId,
-        sessionId: job.sessionId,
+        entity: { kind: job.entity.kind, id: job.entity.id },
         kind: job.kind,
         seq: ++this.#seq,
         owner: undefined,
@@ -83,7 +84,7 @@ export class InMemoryJobTable {
       this.#move(keyOf(entry), entry, now + leaseMs);
       claimed.push({
         studioId: entry.studioId,
-        sessionId: entry.sessionId,
+        entity: { kind: entry.entity.kind, id: entry.entity.id },
         kind: entry.kind,
         attempts: entry.attempts,
         leaseUntil: entry.availableAt,

@@ -10,6 +10,7 @@ import type {
   StreamAppend,
   UnitOfWork,
 } from '../../application/ports/event-store.js';
+import { UnknownEntityKindError, type EntityKind } from '../../application/ports/entities.js';
 import type { JobKey } from '../../application/ports/jobs.js';
 import { decodeJson, decodeText, encodeJson, encodeText } from './codec.js';
 import type { PostgresDatabase } from './database.js';
@@ -60,11 +61,12 @@ function expectation(append: StreamAppend): { expect: 'noStream' | 'exact' | 'an
   }
 }
 
-const sessionKey = (item: { studioId: string; sessionId: string }) =>
-  JSON.stringify([item.studioId, item.sessionId]);
-const jobKey = (job: JobKey) => JSON.stringify([job.studioId, job.sessionId, job.kind]);
+const entityKey = (item: { studioId: string; entity: { kind: string; id: string } }) =>
+  JSON.stringify([item.studioId, item.entity.kind, item.entity.id]);
+const jobKey = (job: JobKey) => JSON.stringify([job.studioId, job.entity.kind, job.entity.id, job.kind]);
+const entity = (ref: { kind: string; id: string }) => ({ kind: ref.kind, id: ref.id });
 
-/** The unit of work as the commit function's one jsonb argument (see migrations/003-scheduled-jobs.ts). */
+/** The unit of work as the commit function's one jsonb argument (see migrations/005-entity-keys.ts). */
 export function commitArgument(unit: UnitOfWork, now: number): string {
   const events: unknown[] = [];
   const appends = unit.appends.map((append, index) => {
@@ -93,11 +95,11 @@ export function commitArgument(unit: UnitOfWork, now: number): string {
     eventCount: events.length,
     appends,
     events,
-    views: lastByKey(unit.views, sessionKey)?.map((v) => ({
+    views: lastByKey(unit.views, entityKey)?.map((v) => ({
       studioId: v.studioId,
-      sessionId: v.sessionId,
+      entity: entity(v.entity),
       version: v.version,
-      session: v.session,
+      body: v.body,
     })),
     clientToken:
       token === undefined
@@ -107,19 +109,19 @@ export function commitArgument(unit: UnitOfWork, now: number): string {
             operation: token.operation,
             clientToken: token.clientToken,
             fingerprint: token.fingerprint,
-            sessionId: token.sessionId,
+            entity: entity(token.entity),
             expiresAt: token.expiresAt,
           },
     schedule: lastByKey(unit.schedule, jobKey)?.map((j) => ({
       studioId: j.studioId,
-      sessionId: j.sessionId,
+      entity: entity(j.entity),
       kind: j.kind,
       dueAt: j.dueAt,
     })),
-    purge: lastByKey(unit.purge, sessionKey)?.map((v) => ({ studioId: v.studioId, sessionId: v.sessionId })),
+    purge: lastByKey(unit.purge, entityKey)?.map((p) => ({ studioId: p.studioId, entity: entity(p.entity) })),
     complete: lastByKey(unit.complete, jobKey)?.map((j) => ({
       studioId: j.studioId,
-      sessionId: j.sessionId,
+      entity: entity(j.entity),
       kind: j.kind,
     })),
   });
@@ -141,10 +143,18 @@ function conflictOf(error: unknown, unit: UnitOfWork): CommitConflict | undefine
   return undefined;
 }
 
+/** A view or purge of an entity kind the schema has no view table for (NS003, detail: the kind). */
+function unknownKindOf(error: unknown): UnknownEntityKindError | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { code, detail } = error as { code?: unknown; detail?: unknown };
+  return code === 'NS003' ? new UnknownEntityKindError(String(detail)) : undefined;
+}
+
 /**
- * The event store on PostgreSQL. A commit is one call of the schema's `commit_unit` function, so the
- * session stream, the ledger, the client token, the view row and the job row of a create are written
- * in one statement and one round trip, every expected-version mode checked in SQL.
+ * The event store on PostgreSQL. A commit is one call of the schema's `commit_unit` function (the
+ * dispatcher of migration 5, which calls one function per part of the unit), so the session stream, the
+ * ledger, the client token, the view row and the job row of a create are written in one statement and one
+ * round trip, every expected-version mode checked in SQL.
  */
 export class PostgresEventStore implements EventStore {
   constructor(private readonly db: PostgresDatabase) {}
@@ -196,9 +206,14 @@ export class PostgresEventStore implements EventStore {
   }
 
   async findClientToken(key: ClientTokenKey, now: number): Promise<ClientTokenRecord | undefined> {
-    const { rows } = await this.db.query<{ fingerprint: string; session_id: string; expires_at: number }>(
+    const { rows } = await this.db.query<{
+      fingerprint: string;
+      entity_kind: string;
+      entity_id: string;
+      expires_at: number;
+    }>(
       'find-client-token',
-      `select fingerprint, session_id, expires_at from ${this.db.s}.client_tokens
+      `select fingerprint, entity_kind, entity_id, expires_at from ${this.db.s}.client_tokens
        where studio_id = $1 and operation = $2 and client_token = $3 and expires_at > $4`,
       [encodeText(key.studioId), encodeText(key.operation), encodeText(key.clientToken), now],
     );
@@ -209,7 +224,7 @@ export class PostgresEventStore implements EventStore {
       operation: key.operation,
       clientToken: key.clientToken,
       fingerprint: decodeText(row.fingerprint),
-      sessionId: decodeText(row.session_id),
+      entity: { kind: decodeText(row.entity_kind) as EntityKind, id: decodeText(row.entity_id) },
       expiresAt: row.expires_at,
     };
   }
@@ -247,7 +262,7 @@ export class PostgresEventStore implements EventStore {
       versions = rows[0]?.versions ?? [];
     } catch (error) {
       const conflict = conflictOf(error, unit);
-      if (conflict === undefined) throw error;
+      if (conflict === undefined) throw unknownKindOf(error) ?? error;
       return err(conflict);
     }
     const result: Record<string, number> = {};

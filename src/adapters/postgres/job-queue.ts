@@ -1,3 +1,4 @@
+import type { EntityKind } from '../../application/ports/entities.js';
 import type {
   ClaimedJob,
   JobKey,
@@ -12,11 +13,20 @@ import type { PostgresDatabase } from './database.js';
 
 interface ClaimRow {
   studio_id: string;
-  session_id: string;
+  entity_kind: string;
+  entity_id: string;
   kind: string;
   attempts: number;
   due_at: number;
 }
+
+/** A job's key as the statements' first four parameters: studio, entity kind, entity id, job kind. */
+const keyParams = (job: JobKey): [string, string, string, string] => [
+  encodeText(job.studioId),
+  encodeText(job.entity.kind),
+  encodeText(job.entity.id),
+  job.kind,
+];
 
 /**
  * Scheduled jobs as workers see them. A claim takes due rows (their due time, or the lease of a worker
@@ -34,20 +44,22 @@ export class PostgresJobQueue implements JobQueue {
       `with claimed as (
          update ${this.db.s}.jobs j
          set owner = $1, due_at = $3::float8 + $4::float8, attempts = j.attempts + 1
-         from (select studio_id, session_id, kind, due_at, seq from ${this.db.s}.jobs
+         from (select studio_id, entity_kind, entity_id, kind, due_at, seq from ${this.db.s}.jobs
                where due_at <= $3::float8
                order by due_at, seq
                limit $2
                for update skip locked) c
-         where j.studio_id = c.studio_id and j.session_id = c.session_id and j.kind = c.kind
-         returning j.studio_id, j.session_id, j.kind, j.attempts, j.due_at, c.due_at as was_due, c.seq
+         where j.studio_id = c.studio_id and j.entity_kind = c.entity_kind and j.entity_id = c.entity_id
+           and j.kind = c.kind
+         returning j.studio_id, j.entity_kind, j.entity_id, j.kind, j.attempts, j.due_at,
+                   c.due_at as was_due, c.seq
        )
-       select studio_id, session_id, kind, attempts, due_at from claimed order by was_due, seq`,
+       select studio_id, entity_kind, entity_id, kind, attempts, due_at from claimed order by was_due, seq`,
       [encodeText(workerId), Math.floor(limit), now, leaseMs],
     );
     return rows.map((row) => ({
       studioId: decodeText(row.studio_id),
-      sessionId: decodeText(row.session_id),
+      entity: { kind: decodeText(row.entity_kind) as EntityKind, id: decodeText(row.entity_id) },
       kind: decodeText(row.kind) as JobKind,
       attempts: row.attempts,
       leaseUntil: row.due_at,
@@ -57,9 +69,9 @@ export class PostgresJobQueue implements JobQueue {
   async renew(job: JobKey, workerId: string, leaseMs: number, now: number): Promise<boolean> {
     const { rowCount } = await this.db.query(
       'jobs-renew',
-      `update ${this.db.s}.jobs set due_at = $5::float8 + $6::float8
-       where studio_id = $1 and session_id = $2 and kind = $3 and owner = $4`,
-      [encodeText(job.studioId), encodeText(job.sessionId), job.kind, encodeText(workerId), now, leaseMs],
+      `update ${this.db.s}.jobs set due_at = $6::float8 + $7::float8
+       where studio_id = $1 and entity_kind = $2 and entity_id = $3 and kind = $4 and owner = $5`,
+      [...keyParams(job), encodeText(workerId), now, leaseMs],
     );
     return (rowCount ?? 0) > 0;
   }
@@ -67,16 +79,9 @@ export class PostgresJobQueue implements JobQueue {
   async retry(job: JobKey, workerId: string, dueAt: number, error: string): Promise<boolean> {
     const { rowCount } = await this.db.query(
       'jobs-retry',
-      `update ${this.db.s}.jobs set owner = null, due_at = $5::float8, last_error = $6
-       where studio_id = $1 and session_id = $2 and kind = $3 and owner = $4`,
-      [
-        encodeText(job.studioId),
-        encodeText(job.sessionId),
-        job.kind,
-        encodeText(workerId),
-        dueAt,
-        encodeText(error.slice(0, 2000)),
-      ],
+      `update ${this.db.s}.jobs set owner = null, due_at = $6::float8, last_error = $7
+       where studio_id = $1 and entity_kind = $2 and entity_id = $3 and kind = $4 and owner = $5`,
+      [...keyParams(job), encodeText(workerId), dueAt, encodeText(error.slice(0, 2000))],
     );
     return (rowCount ?? 0) > 0;
   }
@@ -85,9 +90,10 @@ export class PostgresJobQueue implements JobQueue {
   async ensure(job: ScheduledJob): Promise<boolean> {
     const { rowCount } = await this.db.query(
       'jobs-ensure',
-      `insert into ${this.db.s}.jobs (studio_id, session_id, kind, due_at) values ($1, $2, $3, $4::float8)
-       on conflict (studio_id, session_id, kind) do nothing`,
-      [encodeText(job.studioId), encodeText(job.sessionId), job.kind, job.dueAt],
+      `insert into ${this.db.s}.jobs (studio_id, entity_kind, entity_id, kind, due_at)
+       values ($1, $2, $3, $4, $5::float8)
+       on conflict (studio_id, entity_kind, entity_id, kind) do nothing`,
+      [...keyParams(job), job.dueAt],
     );
     return (rowCount ?? 0) > 0;
   }

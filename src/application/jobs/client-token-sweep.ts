@@ -8,12 +8,14 @@ import { TOKENS } from '../tokens.js';
 import type { JobStep } from './job-step.js';
 
 /**
- * The key of the one client-token sweep job. It belongs to no studio and no session, so both ids are
- * empty, which no real studio or session id can be: one row however many studios and processes there are.
+ * The key of the one client-token sweep job. It belongs to no studio and no entity, so both ids are
+ * empty, which no real studio or entity id can be: one row however many studios and processes there are.
+ * Its entity kind is `session`, the kind every job row written before entities had kinds was given, so
+ * the row an earlier release created is this very job.
  */
 export const CLIENT_TOKEN_SWEEP_JOB: JobKey = {
   studioId: '',
-  sessionId: '',
+  entity: { kind: 'session', id: '' },
   kind: 'expire-client-tokens',
 };
 
@@ -60,7 +62,7 @@ export class ClientTokenSweepStep implements JobStep {
   }
 
   private async reschedule(job: JobKey, dueAt: number, now: number): Promise<void> {
-    const next = { studioId: job.studioId, sessionId: job.sessionId, kind: job.kind, dueAt };
+    const next = { studioId: job.studioId, entity: job.entity, kind: job.kind, dueAt };
     const committed = await this.store.commit({ appends: [], schedule: [next] }, now);
     if (committed.isErr())
       throw new Error(`Could not reschedule the client-token sweep: ${committed.error.type}`);

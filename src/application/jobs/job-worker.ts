@@ -219,7 +219,8 @@ export class JobWorker {
     const context = {
       workerId: this.workerId,
       studioId: job.studioId,
-      sessionId: job.sessionId,
+      entityKind: job.entity.kind,
+      entityId: job.entity.id,
       kind: job.kind,
       attempt: job.attempts,
     };

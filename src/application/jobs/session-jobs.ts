@@ -1,8 +1,9 @@
 import { lifecycleOf, type ExistingSession } from '../../domain/index.js';
+import type { EntityRef } from '../ports/entities.js';
 import type { JobKey, JobKind, ScheduledJob } from '../ports/jobs.js';
 
-/** The session the jobs are for. */
-type SessionKey = { readonly studioId: string; readonly sessionId: string };
+/** The entity the jobs are for, in its studio. */
+type JobOwner = { readonly studioId: string; readonly entity: EntityRef };
 
 /** The jobs a session's state calls for, with the time each is due. */
 export type JobsDue = ReadonlyMap<JobKind, number>;
@@ -58,18 +59,18 @@ const WORK_KINDS: ReadonlySet<JobKind> = new Set(['provision', 'stop', 'start', 
  * is still working (a boot in progress) keeps the due time it chose.
  */
 export function jobChanges(
-  key: SessionKey,
+  key: JobOwner,
   before: JobsDue,
   after: JobsDue,
 ): { readonly schedule: ScheduledJob[]; readonly complete: JobKey[] } {
   const schedule: ScheduledJob[] = [];
   const complete: JobKey[] = [];
   for (const kind of before.keys()) {
-    if (!after.has(kind)) complete.push({ studioId: key.studioId, sessionId: key.sessionId, kind });
+    if (!after.has(kind)) complete.push({ studioId: key.studioId, entity: key.entity, kind });
   }
   for (const [kind, dueAt] of after) {
     const unchanged = WORK_KINDS.has(kind) ? before.has(kind) : before.get(kind) === dueAt;
-    if (!unchanged) schedule.push({ studioId: key.studioId, sessionId: key.sessionId, kind, dueAt });
+    if (!unchanged) schedule.push({ studioId: key.studioId, entity: key.entity, kind, dueAt });
   }
   return { schedule, complete };
 }

@@ -5,7 +5,7 @@ import type { Clock } from '../ports/clock.js';
 import type { ClaimedJob, JobKey, JobKind } from '../ports/jobs.js';
 import type { InstanceProvisioner, ProvisioningFailure } from '../ports/provisioner.js';
 import type { SessionViewRow } from '../ports/session-views.js';
-import type { SessionChange, SessionCommands } from '../session-commands.js';
+import type { SessionChange, SessionCommands, SessionKey } from '../session-commands.js';
 import type { JobStep } from './job-step.js';
 
 /** The shortest wait before asking about an instance again, whatever the provisioner suggests. */
@@ -18,9 +18,12 @@ export const describeError = (error: unknown): string =>
 /** The job's key alone (a claimed job carries its lease and attempts besides). */
 export const keyOf = (job: JobKey): JobKey => ({
   studioId: job.studioId,
-  sessionId: job.sessionId,
+  entity: { kind: job.entity.kind, id: job.entity.id },
   kind: job.kind,
 });
+
+/** The session a job of a session step is for. */
+const sessionOf = (job: JobKey): SessionKey => ({ studioId: job.studioId, sessionId: job.entity.id });
 
 /** Nothing to decide, and the job is over. */
 export const done = (job: JobKey): Result<SessionChange, ApiError> =>
@@ -57,7 +60,7 @@ export abstract class SessionStep implements JobStep {
   }
 
   async run(job: ClaimedJob): Promise<void> {
-    const outcome = await this.pipeline.execute(job, (row) => this.plan(job, row));
+    const outcome = await this.pipeline.execute(sessionOf(job), (row) => this.plan(job, row));
     if (outcome.isErr()) await this.settle(job, outcome.error);
   }
 
@@ -65,7 +68,7 @@ export abstract class SessionStep implements JobStep {
     const fail = this.failure(
       `${this.failurePrefix} after ${job.attempts} attempts: ${describeError(error)}`,
     );
-    const outcome = await this.pipeline.execute(job, async (row) => {
+    const outcome = await this.pipeline.execute(sessionOf(job), async (row) => {
       if (fail === undefined || row.session.state !== this.inProgress) return done(job);
       await this.cleanUp(row);
       return ok({ commands: [fail], complete: [keyOf(job)] });

@@ -4,6 +4,7 @@ import type { ApiError, Decider, DomainError } from '../../domain/index.js';
 import { ClientTokens } from '../client-tokens.js';
 import type { ServiceConfig } from '../config.js';
 import type { Clock } from '../ports/clock.js';
+import { entityOf, type EntityKey } from '../ports/entities.js';
 import {
   ExpectedVersion,
   type ClientTokenKey,
@@ -17,13 +18,13 @@ import {
 import type { JobKey, ScheduledJob } from '../ports/jobs.js';
 import { TOKENS } from '../tokens.js';
 
-/** The entity a command acts on: its studio (the partition every row carries) and its id. */
-export interface EntityKey {
-  readonly studioId: string;
-  readonly id: string;
-}
+export type { EntityKey } from '../ports/entities.js';
 
-/** A stream as an attempt found it: its key and stream id, the state its events fold to, its version. */
+/**
+ * A stream as an attempt found it: its key (the entity's kind and id in its studio, which names the
+ * client-token record and the jobs of the command) and stream id, the state its events fold to, its
+ * version.
+ */
 export interface Loaded<S> {
   readonly key: EntityKey;
   readonly streamId: string;
@@ -181,7 +182,7 @@ export class CommandPipeline {
 
   /** Completes jobs whose work is over without a change to any stream (their entity is gone, or moved on). */
   async complete(...jobs: readonly JobKey[]): Promise<void> {
-    const keys = jobs.map((j) => ({ studioId: j.studioId, sessionId: j.sessionId, kind: j.kind }));
+    const keys = jobs.map((j) => ({ studioId: j.studioId, entity: j.entity, kind: j.kind }));
     await this.store.commit({ appends: [], complete: keys }, this.clock.now());
   }
 
@@ -223,7 +224,9 @@ export class CommandPipeline {
       if (part.purge !== undefined) purge.push(...part.purge);
     }
     const clientToken =
-      token === undefined ? undefined : this.tokens.record(token.key, token.fingerprint, loaded.key.id, now);
+      token === undefined
+        ? undefined
+        : this.tokens.record(token.key, token.fingerprint, entityOf(loaded.key), now);
     if (
       appends.length === 0 &&
       schedule.length === 0 &&

@@ -1,5 +1,5 @@
 import type { Result } from 'neverthrow';
-import type { ExistingSession } from '../../domain/index.js';
+import type { EntityKind, EntityRef, EntityViewBodies } from './entities.js';
 import type { JobKey, ScheduledJob } from './jobs.js';
 
 /**
@@ -47,13 +47,24 @@ export interface StreamAppend {
   readonly snapshot?: unknown;
 }
 
-/** The read model row of a session, written in the same commit as its events. */
-export interface SessionViewWrite {
+/**
+ * The view row of one entity, written in the same commit as its events: for each kind, its body
+ * (a session's is its `ExistingSession`), stored in that kind's view table.
+ */
+export type ViewWrite = {
+  readonly [K in EntityKind]: {
+    readonly studioId: string;
+    readonly entity: EntityRef<K>;
+    /** The entity stream's version after the commit. */
+    readonly version: number;
+    readonly body: EntityViewBodies[K];
+  };
+}[EntityKind];
+
+/** An entity whose view row a commit removes (its stream stays in the log). */
+export interface EntityPurge {
   readonly studioId: string;
-  readonly sessionId: string;
-  /** The session stream's version after the commit. */
-  readonly version: number;
-  readonly session: ExistingSession;
+  readonly entity: EntityRef;
 }
 
 /** Identifies a client token: tokens are scoped to a studio (whose id carries the region) and an operation. */
@@ -63,21 +74,23 @@ export interface ClientTokenKey {
   readonly clientToken: string;
 }
 
-/** A successful request's client token, its request fingerprint and the session it produced. */
+/** A successful request's client token, its request fingerprint and the entity it acted on. */
 export interface ClientTokenRecord extends ClientTokenKey {
   readonly fingerprint: string;
-  readonly sessionId: string;
+  /** The entity the request created or changed: a repeat answers with its current view. */
+  readonly entity: EntityRef;
   /** Epoch ms. After this the token may be used again (reference §7: 24 h after the first success). */
   readonly expiresAt: number;
 }
 
 /**
  * Everything one commit writes, all or nothing: appends to one or more streams (each checked against its
- * expected version), the sessions' view rows, an optional client-token record, and job changes.
+ * expected version), the entities' view rows, an optional client-token record, and job changes.
  */
 export interface UnitOfWork {
   readonly appends: readonly StreamAppend[];
-  readonly views?: readonly SessionViewWrite[];
+  /** View rows to write; one of a kind the store has no table for fails the commit (`UnknownEntityKindError`). */
+  readonly views?: readonly ViewWrite[];
   readonly clientToken?: ClientTokenRecord;
   /**
    * Jobs to run at their due time. A job that exists already (the one whose step this commit records,
@@ -87,10 +100,10 @@ export interface UnitOfWork {
   /** Jobs that are done; completing one that does not exist does nothing. Applied before `schedule`. */
   readonly complete?: readonly JobKey[];
   /**
-   * View rows to remove: sessions whose retention as DELETED has passed. Their streams stay in the log;
-   * Get and List stop finding them.
+   * View rows to remove: sessions whose retention as DELETED has passed, say. Their streams stay in the
+   * log; Get and List stop finding them.
    */
-  readonly purge?: readonly { readonly studioId: string; readonly sessionId: string }[];
+  readonly purge?: readonly EntityPurge[];
 }
 
 /** Why a commit wrote nothing. */
@@ -121,7 +134,7 @@ export interface ReadStreamResult {
 
 /**
  * The event store: streams with optimistic concurrency, a global log, snapshots, the client-token index,
- * the sessions view and the scheduled jobs, all written by one atomic `commit`.
+ * the entities' views and the scheduled jobs, all written by one atomic `commit`.
  */
 export interface EventStore {
   /** Reads a whole stream in order, with its version (0 and no events when it does not exist). */
@@ -142,7 +155,8 @@ export interface EventStore {
   /**
    * Commits a unit of work atomically. Fails with `WrongExpectedVersion` when any stream is not at its
    * expected version, or with `ClientTokenAlreadyUsed` when the token is held by an unexpired record;
-   * in both cases nothing is written.
+   * in both cases nothing is written. Rejects with `UnknownEntityKindError` (and writes nothing) when a
+   * view or purge names a kind of entity the store keeps no view of.
    */
   commit(unit: UnitOfWork, now: number): Promise<Result<CommitSuccess, CommitConflict>>;
 

@@ -1,11 +1,13 @@
+import type { EntityRef } from './entities.js';
+
 /**
- * What a job does; a session has at most one job of each kind.
+ * What a job does; an entity has at most one job of each kind. The session's:
  * - `provision`, `stop`, `start`, `delete`: carry a requested transition to its end (READY or
  *   CREATE_FAILED, STOPPED or STOP_FAILED, ...), due as soon as the transition is accepted.
  * - `auto-stop`, `auto-terminate`: request the stop or the termination at `stopAt` / `terminateAt`.
  * - `purge`: removes a DELETED session from the view once its retention has passed.
  * - `expire-client-tokens`: no session's. The one standing sweep that removes client-token records
- *   past their retention, in batches, and reschedules itself (keyed by an empty studio and session id).
+ *   past their retention, in batches, and reschedules itself (keyed by an empty studio and entity id).
  */
 export type JobKind =
   | 'provision'
@@ -28,10 +30,13 @@ export const JOB_KINDS: readonly JobKind[] = [
   'expire-client-tokens',
 ];
 
-/** Identifies a job: one per (session, kind); a job that is no session's has empty ids. */
+/**
+ * Identifies a job: one per (studio, entity, kind). A job that is no entity's has an empty studio and
+ * entity id (and the entity kind `session`, which rows written before entities had kinds carry).
+ */
 export interface JobKey {
   readonly studioId: string;
-  readonly sessionId: string;
+  readonly entity: EntityRef;
   readonly kind: JobKind;
 }
 

@@ -1,3 +1,4 @@
+import type { EntityRef } from '../../application/ports/entities.js';
 import type {
   ClientTokenRecord,
   CommitSuccess,
@@ -41,6 +42,9 @@ export function append(streamId: string, expected: ExpectedVersion, ...types: st
   return { streamId, studioId: STUDIO, expected, events: types.map((type) => event(type)) };
 }
 
+/** A session, as job keys, token records and view rows name it. */
+export const sessionRef = (id: string): EntityRef => ({ kind: 'session', id });
+
 /** A client-token record of the contract's studio, expiring a minute after T0. */
 export function tokenRecord(overrides: Partial<ClientTokenRecord> = {}): ClientTokenRecord {
   return {
@@ -48,7 +52,7 @@ export function tokenRecord(overrides: Partial<ClientTokenRecord> = {}): ClientT
     operation: 'CreateStreamingSession',
     clientToken: 'token-1',
     fingerprint: 'fingerprint-1',
-    sessionId: 'session-1',
+    entity: { kind: 'session', id: 'session-1' },
     expiresAt: T0 + 60_000,
     ...overrides,
   };

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { EntityKind } from '../../application/ports/entities.js';
 import { ExpectedVersion } from '../../application/ports/event-store.js';
 import type { JobKey, ScheduledJob } from '../../application/ports/jobs.js';
-import { append, STUDIO, T0, type ContractContext } from './fixtures.js';
+import { append, sessionRef, STUDIO, T0, type ContractContext } from './fixtures.js';
 
 const LEASE = 1_000;
 
@@ -12,7 +13,11 @@ const LEASE = 1_000;
  */
 export function testQueueContract({ subject, commitOk }: ContractContext): void {
   const queue = () => subject().queue;
-  const job = (sessionId: string): JobKey => ({ studioId: STUDIO, sessionId, kind: 'provision' });
+  const job = (sessionId: string): JobKey => ({
+    studioId: STUDIO,
+    entity: sessionRef(sessionId),
+    kind: 'provision',
+  });
   const schedule = (dueAt: number, ...sessionIds: string[]) =>
     commitOk({ appends: [], schedule: sessionIds.map((id) => ({ ...job(id), dueAt })) });
   const enqueue = (...sessionIds: string[]) => schedule(T0, ...sessionIds);
@@ -33,7 +38,7 @@ export function testQueueContract({ subject, commitOk }: ContractContext): void 
       const second = await queue().claim('w2', 2, LEASE, T0);
       expect(first).toHaveLength(2);
       expect(second).toHaveLength(1);
-      expect([...first, ...second].map((j) => j.sessionId).sort()).toEqual([
+      expect([...first, ...second].map((j) => j.entity.id).sort()).toEqual([
         'session-1',
         'session-2',
         'session-3',
@@ -46,7 +51,7 @@ export function testQueueContract({ subject, commitOk }: ContractContext): void 
       await schedule(T0 + 100, 'session-early');
       expect(await queue().claim('w1', 10, LEASE, T0 + 99)).toEqual([]);
       expect(await queue().nextDueAt()).toBe(T0 + 100);
-      expect((await queue().claim('w1', 10, LEASE, T0 + 300)).map((j) => j.sessionId)).toEqual([
+      expect((await queue().claim('w1', 10, LEASE, T0 + 300)).map((j) => j.entity.id)).toEqual([
         'session-early',
         'session-late',
       ]);
@@ -90,6 +95,29 @@ export function testQueueContract({ subject, commitOk }: ContractContext): void 
       expect(await queue().nextDueAt()).toBe(T0);
     });
 
+    it('keys a job by its entity kind too: the jobs of another aggregate share the queue', async () => {
+      // A kind a later aggregate adds: the queue stores any, and keeps it apart from a session's job.
+      const other: JobKey = {
+        ...job('entity-1'),
+        entity: { kind: 'other-kind' as EntityKind, id: 'entity-1' },
+      };
+      await commitOk({
+        appends: [],
+        schedule: [
+          { ...other, dueAt: T0 },
+          { ...job('entity-1'), dueAt: T0 + 1 },
+        ],
+      });
+      expect(await queue().claim('w1', 10, LEASE, T0 + 1)).toEqual([
+        { ...other, attempts: 1, leaseUntil: T0 + 1 + LEASE },
+        { ...job('entity-1'), attempts: 1, leaseUntil: T0 + 1 + LEASE },
+      ]);
+      expect(await queue().renew(other, 'w1', LEASE, T0 + 2)).toBe(true);
+      await commitOk({ appends: [], complete: [other] });
+      expect(await queue().renew(other, 'w1', LEASE, T0 + 3)).toBe(false);
+      expect(await queue().renew(job('entity-1'), 'w1', LEASE, T0 + 3)).toBe(true);
+    });
+
     it('has no next due time and nothing to count when empty', async () => {
       expect(await queue().nextDueAt()).toBeUndefined();
       expect(await queue().stats(T0)).toEqual({ due: 0, scheduled: 0, held: 0 });
@@ -131,7 +159,7 @@ export function testQueueContract({ subject, commitOk }: ContractContext): void 
       );
       expect(await queue().renew(job('session-1'), 'w1', LEASE, T0 + 20)).toBe(false);
       expect(await queue().renew(job('session-2'), 'w1', LEASE, T0 + 20)).toBe(true);
-      expect((await queue().claim('w2', 10, LEASE, T0 + 10 * LEASE)).map((j) => j.sessionId)).toEqual([
+      expect((await queue().claim('w2', 10, LEASE, T0 + 10 * LEASE)).map((j) => j.entity.id)).toEqual([
         'session-2',
       ]);
     });
@@ -146,11 +174,11 @@ export function testQueueContract({ subject, commitOk }: ContractContext): void 
     it('creates a standing job only when none has its key, and leaves an existing one as it is', async () => {
       const sweep: ScheduledJob = {
         studioId: '',
-        sessionId: '',
+        entity: sessionRef(''),
         kind: 'expire-client-tokens',
         dueAt: T0 + 100,
       };
-      const key: JobKey = { studioId: '', sessionId: '', kind: 'expire-client-tokens' };
+      const key: JobKey = { studioId: '', entity: sessionRef(''), kind: 'expire-client-tokens' };
       expect(await queue().ensure(sweep)).toBe(true);
       expect(await queue().ensure({ ...sweep, dueAt: T0 })).toBe(false);
       expect(await queue().nextDueAt()).toBe(T0 + 100);
@@ -167,7 +195,12 @@ export function testQueueContract({ subject, commitOk }: ContractContext): void 
     });
 
     it('makes one job of many ensures at once', async () => {
-      const sweep: ScheduledJob = { studioId: '', sessionId: '', kind: 'expire-client-tokens', dueAt: T0 };
+      const sweep: ScheduledJob = {
+        studioId: '',
+        entity: sessionRef(''),
+        kind: 'expire-client-tokens',
+        dueAt: T0,
+      };
       const created = await Promise.all(Array.from({ length: 12 }, () => queue().ensure(sweep)));
       expect(created.filter(Boolean)).toHaveLength(1);
       expect(await queue().stats(T0)).toEqual({ due: 1, scheduled: 0, held: 0, oldestDueAt: T0 });

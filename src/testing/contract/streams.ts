@@ -6,6 +6,7 @@ import {
   at,
   contractSession,
   event,
+  sessionRef,
   STUDIO,
   T0,
   tokenRecord,
@@ -248,13 +249,13 @@ export function testAtomicCommitContract({ subject, commitOk }: ContractContext)
           views: [
             {
               studioId: STUDIO,
-              sessionId: 'session-x',
+              entity: sessionRef('session-x'),
               version: 1,
-              session: contractSession(STUDIO, 'session-x'),
+              body: contractSession(STUDIO, 'session-x'),
             },
           ],
-          clientToken: tokenRecord({ sessionId: 'session-x' }),
-          schedule: [{ studioId: STUDIO, sessionId: 'session-x', kind: 'provision', dueAt: T0 }],
+          clientToken: tokenRecord({ entity: sessionRef('session-x') }),
+          schedule: [{ studioId: STUDIO, entity: sessionRef('session-x'), kind: 'provision', dueAt: T0 }],
         },
         T0,
       );
@@ -281,13 +282,13 @@ export function testAtomicCommitContract({ subject, commitOk }: ContractContext)
           views: [
             {
               studioId: STUDIO,
-              sessionId: 'session-2',
+              entity: sessionRef('session-2'),
               version: 1,
-              session: contractSession(STUDIO, 'session-2'),
+              body: contractSession(STUDIO, 'session-2'),
             },
           ],
-          clientToken: tokenRecord({ sessionId: 'session-2', fingerprint: 'fingerprint-2' }),
-          schedule: [{ studioId: STUDIO, sessionId: 'session-2', kind: 'provision', dueAt: T0 }],
+          clientToken: tokenRecord({ entity: sessionRef('session-2'), fingerprint: 'fingerprint-2' }),
+          schedule: [{ studioId: STUDIO, entity: sessionRef('session-2'), kind: 'provision', dueAt: T0 }],
         },
         T0 + 1,
       );
@@ -304,9 +305,9 @@ export function testAtomicCommitContract({ subject, commitOk }: ContractContext)
           { ...append('S-session', ExpectedVersion.noStream, 'SessionRequested'), snapshot: { s: 1 } },
           append('S-ledger', ExpectedVersion.any, 'SessionSlotReserved'),
         ],
-        views: [{ studioId: STUDIO, sessionId: 'session-1', version: 1, session }],
+        views: [{ studioId: STUDIO, entity: sessionRef('session-1'), version: 1, body: session }],
         clientToken: tokenRecord(),
-        schedule: [{ studioId: STUDIO, sessionId: 'session-1', kind: 'provision', dueAt: T0 }],
+        schedule: [{ studioId: STUDIO, entity: sessionRef('session-1'), kind: 'provision', dueAt: T0 }],
       });
       expect((await s().store.read('S-session')).version).toBe(1);
       expect((await s().store.read('S-ledger')).version).toBe(1);
@@ -318,7 +319,13 @@ export function testAtomicCommitContract({ subject, commitOk }: ContractContext)
       expect(await s().views.get(STUDIO, 'session-1')).toEqual({ version: 1, session });
       expect(await s().store.findClientToken(tokenRecord(), T0)).toEqual(tokenRecord());
       expect(await s().queue.claim('w1', 10, 1000, T0)).toEqual([
-        { studioId: STUDIO, sessionId: 'session-1', kind: 'provision', attempts: 1, leaseUntil: T0 + 1000 },
+        {
+          studioId: STUDIO,
+          entity: sessionRef('session-1'),
+          kind: 'provision',
+          attempts: 1,
+          leaseUntil: T0 + 1000,
+        },
       ]);
     });
   });

@@ -1,11 +1,13 @@
 import { err, ok } from 'neverthrow';
 import { describe, expect, it } from 'vitest';
+import type { EntityKind } from '../../application/ports/entities.js';
 import { ExpectedVersion } from '../../application/ports/event-store.js';
 import {
   append,
   at,
   contractSession,
   OTHER_STUDIO,
+  sessionRef,
   STUDIO,
   T0,
   tokenRecord,
@@ -32,7 +34,7 @@ export function testClientTokenContract({ subject, commitOk }: ContractContext):
       await commitOk({ appends: [], clientToken: tokenRecord() });
       const second = tokenRecord({
         fingerprint: 'fingerprint-2',
-        sessionId: 'session-2',
+        entity: sessionRef('session-2'),
         expiresAt: T0 + 90_000,
       });
       expect(await store().commit({ appends: [], clientToken: second }, T0 + 10)).toEqual(
@@ -43,19 +45,29 @@ export function testClientTokenContract({ subject, commitOk }: ContractContext):
 
     it('lets an expired token be used again, replacing the old record', async () => {
       await commitOk({ appends: [], clientToken: tokenRecord() });
-      const reuse = tokenRecord({ sessionId: 'session-2', expiresAt: T0 + 200_000 });
+      const reuse = tokenRecord({ entity: sessionRef('session-2'), expiresAt: T0 + 200_000 });
       expect(await store().commit({ appends: [], clientToken: reuse }, T0 + 60_001)).toEqual(
         ok({ versions: {} }),
       );
       expect(await store().findClientToken(tokenRecord(), T0 + 60_001)).toEqual(reuse);
     });
 
+    it('keeps the kind of the entity a record names, whatever the kind', async () => {
+      // A kind a later aggregate adds: the token index stores any, and gives it back as it was.
+      const other = tokenRecord({ entity: { kind: 'other-kind' as EntityKind, id: 'entity-1' } });
+      await commitOk({ appends: [], clientToken: other });
+      expect(await store().findClientToken(other, T0)).toEqual(other);
+      expect(await store().commit({ appends: [], clientToken: tokenRecord() }, T0 + 1)).toEqual(
+        err({ type: 'ClientTokenAlreadyUsed', existing: other }),
+      );
+    });
+
     it('scopes tokens by studio and operation, and compares them case-sensitively', async () => {
       const records = [
         tokenRecord(),
-        tokenRecord({ studioId: OTHER_STUDIO, sessionId: 'session-2' }),
-        tokenRecord({ operation: 'StartStreamingSession', sessionId: 'session-3' }),
-        tokenRecord({ clientToken: 'TOKEN-1', sessionId: 'session-4' }),
+        tokenRecord({ studioId: OTHER_STUDIO, entity: sessionRef('session-2') }),
+        tokenRecord({ operation: 'StartStreamingSession', entity: sessionRef('session-3') }),
+        tokenRecord({ clientToken: 'TOKEN-1', entity: sessionRef('session-4') }),
       ];
       for (const record of records) await commitOk({ appends: [], clientToken: record });
       for (const record of records) expect(await store().findClientToken(record, T0)).toEqual(record);
@@ -67,7 +79,7 @@ export function testClientTokenContract({ subject, commitOk }: ContractContext):
           store().commit(
             {
               appends: [append(`S-${i}`, ExpectedVersion.noStream, 'A1')],
-              clientToken: tokenRecord({ sessionId: `session-${i}` }),
+              clientToken: tokenRecord({ entity: sessionRef(`session-${i}`) }),
             },
             T0,
           ),
@@ -75,7 +87,7 @@ export function testClientTokenContract({ subject, commitOk }: ContractContext):
       );
       const winners = results.flatMap((r, i) => (r.isOk() ? [i] : []));
       expect(winners).toHaveLength(1);
-      const winner = tokenRecord({ sessionId: `session-${String(at(winners, 0))}` });
+      const winner = tokenRecord({ entity: sessionRef(`session-${String(at(winners, 0))}`) });
       for (const r of results.filter((x) => x.isErr())) {
         expect(r).toEqual(err({ type: 'ClientTokenAlreadyUsed', existing: winner }));
       }
@@ -93,7 +105,7 @@ export function testClientTokenContract({ subject, commitOk }: ContractContext):
 export function testClientTokenExpiryContract({ subject, commitOk }: ContractContext): void {
   const store = () => subject().store;
   const token = (i: number, expiresAt: number) =>
-    tokenRecord({ clientToken: `token-${i}`, sessionId: `session-${i}`, expiresAt });
+    tokenRecord({ clientToken: `token-${i}`, entity: sessionRef(`session-${i}`), expiresAt });
   /** Whether the record is still stored: looked up at a time before it expires. */
   const stored = async (i: number, expiresAt: number) =>
     (await store().findClientToken(token(i, expiresAt), T0)) !== undefined;
@@ -123,7 +135,7 @@ export function testClientTokenExpiryContract({ subject, commitOk }: ContractCon
       expect(await store().expireClientTokens(expiresAt, 10)).toBe(1);
       expect(await store().findClientToken(tokenRecord(), T0)).toBeUndefined();
       // The token is free: a new request records it afresh.
-      const again = tokenRecord({ sessionId: 'session-2', expiresAt: expiresAt + 60_000 });
+      const again = tokenRecord({ entity: sessionRef('session-2'), expiresAt: expiresAt + 60_000 });
       expect(await store().commit({ appends: [], clientToken: again }, expiresAt)).toEqual(
         ok({ versions: {} }),
       );
@@ -132,7 +144,7 @@ export function testClientTokenExpiryContract({ subject, commitOk }: ContractCon
 
     it('leaves the record that replaced an expired one', async () => {
       await commitOk({ appends: [], clientToken: tokenRecord({ expiresAt: T0 + 10 }) });
-      const reuse = tokenRecord({ sessionId: 'session-2', expiresAt: T0 + 1_000 });
+      const reuse = tokenRecord({ entity: sessionRef('session-2'), expiresAt: T0 + 1_000 });
       await commitOk({ appends: [], clientToken: reuse }, T0 + 20);
       expect(await store().expireClientTokens(T0 + 500, 10)).toBe(0);
       expect(await store().findClientToken(tokenRecord(), T0 + 500)).toEqual(reuse);
@@ -144,8 +156,8 @@ export function testClientTokenExpiryContract({ subject, commitOk }: ContractCon
       const session = contractSession(STUDIO, 'session-1');
       await commitOk({
         appends: [append('S-1', ExpectedVersion.noStream, 'SessionRequested')],
-        views: [{ studioId: STUDIO, sessionId: 'session-1', version: 1, session }],
-        schedule: [{ studioId: STUDIO, sessionId: 'session-1', kind: 'provision', dueAt: T0 }],
+        views: [{ studioId: STUDIO, entity: sessionRef('session-1'), version: 1, body: session }],
+        schedule: [{ studioId: STUDIO, entity: sessionRef('session-1'), kind: 'provision', dueAt: T0 }],
         clientToken: tokenRecord(),
       });
       expect(await store().expireClientTokens(T0 + 120_000, 10)).toBe(1);

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ExpectedVersion, type SessionViewWrite } from '../../application/ports/event-store.js';
+import { UnknownEntityKindError, type EntityKind } from '../../application/ports/entities.js';
+import { ExpectedVersion, type ViewWrite } from '../../application/ports/event-store.js';
 import {
   append,
   contractSession,
   OTHER_STUDIO,
+  sessionRef,
   STUDIO,
   T0,
   type ContractContext,
@@ -13,22 +15,18 @@ import {
 /** The sessions view: rows written by the commit that appends the events, read by id or listed. */
 export function testViewsContract({ subject, commitOk }: ContractContext): void {
   const views = () => subject().views;
-  const row = (
-    studioId: string,
-    sessionId: string,
-    options: SessionFixtureOptions = {},
-  ): SessionViewWrite => ({
+  const row = (studioId: string, sessionId: string, options: SessionFixtureOptions = {}): ViewWrite => ({
     studioId,
-    sessionId,
+    entity: sessionRef(sessionId),
     version: options.ready === true ? 3 : 1,
-    session: contractSession(studioId, sessionId, options),
+    body: contractSession(studioId, sessionId, options),
   });
-  const commitRows = async (...rows: SessionViewWrite[]) => {
+  const commitRows = async (...rows: ViewWrite[]) => {
     for (const r of rows) {
       await commitOk({
         appends: [
           {
-            ...append(`S-${r.studioId}-${r.sessionId}`, ExpectedVersion.noStream, 'SessionRequested'),
+            ...append(`S-${r.studioId}-${r.entity.id}`, ExpectedVersion.noStream, 'SessionRequested'),
             studioId: r.studioId,
           },
         ],
@@ -43,7 +41,7 @@ export function testViewsContract({ subject, commitOk }: ContractContext): void 
     it('reads a row as soon as its commit resolves, and nothing for unknown ids', async () => {
       const written = row(STUDIO, 'session-1');
       await commitRows(written);
-      expect(await views().get(STUDIO, 'session-1')).toEqual({ version: 1, session: written.session });
+      expect(await views().get(STUDIO, 'session-1')).toEqual({ version: 1, session: written.body });
       expect(await views().get(STUDIO, 'session-unknown')).toBeUndefined();
     });
 
@@ -56,7 +54,34 @@ export function testViewsContract({ subject, commitOk }: ContractContext): void 
         ],
         views: [ready],
       });
-      expect(await views().get(STUDIO, 'session-1')).toEqual({ version: 3, session: ready.session });
+      expect(await views().get(STUDIO, 'session-1')).toEqual({ version: 3, session: ready.body });
+    });
+
+    it('refuses a view or purge of an entity kind it keeps no view of, writing nothing of the unit', async () => {
+      // A kind a later aggregate adds: a store that has no table for it must not drop the row silently.
+      const unknown = 'not-a-kind' as EntityKind;
+      const unit = {
+        appends: [append('S-unknown', ExpectedVersion.noStream, 'SessionRequested')],
+        views: [{ ...row(STUDIO, 'session-1'), entity: { kind: unknown, id: 'session-1' } }],
+      };
+      await expect(subject().store.commit(unit, T0)).rejects.toBeInstanceOf(UnknownEntityKindError);
+      await expect(
+        subject().store.commit(
+          { appends: [], purge: [{ studioId: STUDIO, entity: { kind: unknown, id: 'session-1' } }] },
+          T0,
+        ),
+      ).rejects.toThrow(/not-a-kind/);
+      expect((await subject().store.read('S-unknown')).version).toBe(0);
+      expect(await subject().store.readAll(0, 10)).toEqual([]);
+      expect(await views().get(STUDIO, 'session-1')).toBeUndefined();
+    });
+
+    it('removes a purged row and leaves its stream in the log', async () => {
+      await commitRows(row(STUDIO, 'session-1'), row(STUDIO, 'session-2'));
+      await commitOk({ appends: [], purge: [{ studioId: STUDIO, entity: sessionRef('session-1') }] });
+      expect(await views().get(STUDIO, 'session-1')).toBeUndefined();
+      expect((await views().get(STUDIO, 'session-2'))?.version).toBe(1);
+      expect((await subject().store.read(`S-${STUDIO}-session-1`)).version).toBe(1);
     });
 
     it('keeps each studio to its own rows', async () => {

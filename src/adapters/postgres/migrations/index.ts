@@ -2,6 +2,7 @@ import { tables } from './001-tables.js';
 import { commitFunction } from './002-commit-function.js';
 import { commitFunctionWithJobs, scheduledJobs } from './003-scheduled-jobs.js';
 import { clientTokenExpiry } from './004-client-token-expiry.js';
+import { entityKeys, splitCommitFunction } from './005-entity-keys.js';
 import type { Migration } from './types.js';
 
 export type { Migration, SchemaLocks } from './types.js';
@@ -19,6 +20,11 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: (s, locks) => scheduledJobs(s) + commitFunctionWithJobs(s, locks),
   },
   { version: 4, name: 'client-token expiry', sql: (s) => clientTokenExpiry(s) },
+  {
+    version: 5,
+    name: 'entity keys',
+    sql: (s, locks) => entityKeys(s) + splitCommitFunction(s, locks),
+  },
 ];
 
 /** The version a schema has once every migration has run. */
