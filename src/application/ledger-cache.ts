@@ -2,6 +2,7 @@ import { inject, injectable } from 'inversify';
 import { LRUCache } from 'lru-cache';
 import { initialLedgerState, type QuotaLedgerState } from '../domain/index.js';
 import type { EventStore } from './ports/event-store.js';
+import { readStoredLedger } from './stored-shapes.js';
 import { ledgerStreamId } from './streams.js';
 import { TOKENS } from './tokens.js';
 
@@ -65,7 +66,10 @@ export class LedgerCache {
     const fresh =
       snapshot === undefined
         ? { state: initialLedgerState, version: 0 }
-        : { state: snapshot.snapshot as QuotaLedgerState, version: snapshot.version };
+        : {
+            state: readStoredLedger(snapshot.snapshot, { table: 'streams', key: ledgerStreamId(studioId) }),
+            version: snapshot.version,
+          };
     this.#ledgers.set(studioId, fresh);
     return { ...fresh, cached: false };
   }

@@ -9,6 +9,7 @@ import { lifecycleSuite } from '../application/lifecycle-suite.js';
 import { describeListStreamingSessions } from '../application/list-suite.js';
 import { pipelineSuite } from '../application/pipeline-suite.js';
 import { standingSuite } from '../application/standing-suite.js';
+import { storedRowsSuite } from '../postgres/stored-rows-suite.js';
 import { serviceStorage, sharedEmbeddedDatabase } from './support.js';
 
 const database = sharedEmbeddedDatabase();
@@ -63,4 +64,11 @@ pipelineSuite('embedded PostgreSQL', async () => {
   const service = await testService({ storage: serviceStorage(embedded), config: { maxCommitAttempts: 5 } });
   open.push(service);
   return service;
+});
+
+storedRowsSuite('embedded PostgreSQL', async () => {
+  const embedded = await database.storage();
+  const service = await testService({ storage: serviceStorage(embedded) });
+  open.push(service);
+  return { service, pool: embedded.database.pool, schema: embedded.database.schema };
 });

@@ -1,5 +1,11 @@
 import type { Catalog } from '../../application/ports/catalog.js';
-import type { Seed, SeedLaunchProfile, SeedStreamingImage, SeedStudio } from '../../application/seed.js';
+import {
+  parseSeed,
+  type SeedLaunchProfile,
+  type SeedStreamingImage,
+  type SeedStudio,
+} from '../../application/seed.js';
+import { StoredValueUnreadable } from '../../application/stored-shapes.js';
 import {
   DEFAULT_QUOTA_LIMITS,
   type LaunchProfile,
@@ -144,11 +150,19 @@ export class PostgresCatalog implements Catalog {
     const { rows } = await this.#db.query<{ slice: string }>('catalog-slice', sliceQuery(this.#db.s), [
       encodeText(studioId),
     ]);
-    const slice = decodeJson(rows[0]?.slice ?? '{}') as Slice;
-    // Rows that name the id but no studio row (possible only by hand: the seed and the keys forbid it)
-    // are still answered as the in-memory catalog answers them.
-    const known = slice.studio !== null || slice.launchProfiles.length > 0;
-    const catalog = new InMemoryCatalog(seedOfSlice(slice), this.#defaultLimits);
+    const slice = decodeJson(rows[0]?.slice ?? '{}') as Partial<Slice> | null;
+    // The slice is read as a seed document is, by the seed's schema and rules, never cast: a row written
+    // by hand that breaks them names the studio and the rule, and is not answered as something else.
+    const seed = parseSeed(seedOfSlice(slice ?? {}));
+    if (seed.isErr()) {
+      throw new StoredValueUnreadable(`${this.#db.schema} catalog tables`, studioId, seed.error.message);
+    }
+    const known = seed.value.studios.length > 0;
+    // The studio's own image wins over an Amazon image of the same id: it comes last.
+    const streamingImages = [...(seed.value.streamingImages ?? [])].sort(
+      (a, b) => Number(a.owner !== 'amazon') - Number(b.owner !== 'amazon'),
+    );
+    const catalog = new InMemoryCatalog({ ...seed.value, streamingImages }, this.#defaultLimits);
     this.#entries.delete(studioId);
     this.#unknown.delete(studioId);
     const cache = known ? this.#entries : this.#unknown;
@@ -168,14 +182,11 @@ interface Slice {
 }
 
 /** The slice as a seed document, so the in-memory catalog's rules (the reference behaviour) answer. */
-function seedOfSlice(slice: Slice): Seed {
+function seedOfSlice(slice: Partial<Slice>): unknown {
   return {
-    studios: slice.studio === null ? [] : [slice.studio],
-    launchProfiles: slice.launchProfiles,
-    // The studio's own image wins over an Amazon image of the same id: it comes last.
-    streamingImages: [...slice.images].sort(
-      (a, b) => Number(a.owner !== 'amazon') - Number(b.owner !== 'amazon'),
-    ),
+    studios: slice.studio === null || slice.studio === undefined ? [] : [slice.studio],
+    launchProfiles: slice.launchProfiles ?? [],
+    streamingImages: slice.images ?? [],
   };
 }
 

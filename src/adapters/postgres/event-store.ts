@@ -10,8 +10,14 @@ import type {
   StreamAppend,
   UnitOfWork,
 } from '../../application/ports/event-store.js';
-import { UnknownEntityKindError, type EntityKind } from '../../application/ports/entities.js';
+import { UnknownEntityKindError } from '../../application/ports/entities.js';
 import type { JobKey } from '../../application/ports/jobs.js';
+import {
+  readStoredEntityKind,
+  readStoredNumber,
+  readStoredString,
+  type StoredAt,
+} from '../../application/stored-shapes.js';
 import { decodeJson, decodeText, encodeJson, encodeText } from './codec.js';
 import type { PostgresDatabase } from './database.js';
 
@@ -127,19 +133,44 @@ export function commitArgument(unit: UnitOfWork, now: number): string {
   });
 }
 
+const tokenKeyOf = (key: ClientTokenKey): string => `${key.studioId}/${key.operation}/${key.clientToken}`;
+
+/** A client-token record as the commit function reports its holder: every member read, none cast. */
+function tokenRecordOf(holder: Record<string, unknown>, at: StoredAt): ClientTokenRecord {
+  const entity = (holder.entity ?? {}) as Record<string, unknown>;
+  return {
+    studioId: readStoredString(holder.studioId, at, 'studioId'),
+    operation: readStoredString(holder.operation, at, 'operation'),
+    clientToken: readStoredString(holder.clientToken, at, 'clientToken'),
+    fingerprint: readStoredString(holder.fingerprint, at, 'fingerprint'),
+    entity: {
+      kind: readStoredEntityKind(entity.kind ?? holder.entityKind, at),
+      id: readStoredString(entity.id ?? holder.entityId, at, 'entity id'),
+    },
+    expiresAt: readStoredNumber(holder.expiresAt, at, 'expiresAt'),
+  };
+}
+
 /** The commit function's conflict errors, turned back into the port's Result errors. */
-function conflictOf(error: unknown, unit: UnitOfWork): CommitConflict | undefined {
+function conflictOf(error: unknown, unit: UnitOfWork, schema: string): CommitConflict | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const { code, detail } = error as { code?: unknown; detail?: unknown };
   if (typeof detail !== 'string') return undefined;
   if (code === 'NS001') {
-    const { i, actual } = decodeJson(detail) as { i: number; actual: number };
+    const conflict = decodeJson(detail) as { i?: unknown; actual?: unknown } | null;
+    const at = { table: `${schema}.commit_unit`, key: 'NS001' };
+    const i = readStoredNumber(conflict?.i, at, 'the conflicting append');
     const append = unit.appends[i - 1];
     if (append === undefined) return undefined;
+    const actual = readStoredNumber(conflict?.actual, at, 'the actual version');
     return { type: 'WrongExpectedVersion', streamId: append.streamId, expected: append.expected, actual };
   }
-  if (code === 'NS002')
-    return { type: 'ClientTokenAlreadyUsed', existing: decodeJson(detail) as ClientTokenRecord };
+  if (code === 'NS002') {
+    const holder = decodeJson(detail) as Record<string, unknown> | null;
+    const token = unit.clientToken;
+    const at = { table: `${schema}.client_tokens`, key: token === undefined ? '?' : tokenKeyOf(token) };
+    return { type: 'ClientTokenAlreadyUsed', existing: tokenRecordOf(holder ?? {}, at) };
+  }
   return undefined;
 }
 
@@ -178,7 +209,11 @@ export class PostgresEventStore implements EventStore {
     );
     const row = rows[0];
     if (row === undefined) return undefined;
-    return { version: Number(row.snapshot_version), snapshot: decodeJson(row.snapshot) };
+    const at = { table: `${this.db.schema}.streams`, key: streamId };
+    return {
+      version: readStoredNumber(row.snapshot_version, at, 'snapshot_version'),
+      snapshot: decodeJson(row.snapshot),
+    };
   }
 
   /**
@@ -219,13 +254,17 @@ export class PostgresEventStore implements EventStore {
     );
     const row = rows[0];
     if (row === undefined) return undefined;
+    const at = { table: `${this.db.schema}.client_tokens`, key: tokenKeyOf(key) };
     return {
       studioId: key.studioId,
       operation: key.operation,
       clientToken: key.clientToken,
-      fingerprint: decodeText(row.fingerprint),
-      entity: { kind: decodeText(row.entity_kind) as EntityKind, id: decodeText(row.entity_id) },
-      expiresAt: row.expires_at,
+      fingerprint: decodeText(readStoredString(row.fingerprint, at, 'fingerprint')),
+      entity: {
+        kind: readStoredEntityKind(decodeText(row.entity_kind), at),
+        id: decodeText(readStoredString(row.entity_id, at, 'entity_id')),
+      },
+      expiresAt: readStoredNumber(row.expires_at, at, 'expires_at'),
     };
   }
 
@@ -261,7 +300,7 @@ export class PostgresEventStore implements EventStore {
       );
       versions = rows[0]?.versions ?? [];
     } catch (error) {
-      const conflict = conflictOf(error, unit);
+      const conflict = conflictOf(error, unit, this.db.schema);
       if (conflict === undefined) throw unknownKindOf(error) ?? error;
       return err(conflict);
     }

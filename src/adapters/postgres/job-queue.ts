@@ -1,12 +1,16 @@
-import type { EntityKind } from '../../application/ports/entities.js';
-import type {
-  ClaimedJob,
-  JobKey,
-  JobKind,
-  JobQueue,
-  JobQueueStats,
-  ScheduledJob,
+import {
+  JOB_KINDS,
+  type ClaimedJob,
+  type JobKey,
+  type JobQueue,
+  type JobQueueStats,
+  type ScheduledJob,
 } from '../../application/ports/jobs.js';
+import {
+  readStoredEntityKind,
+  readStoredJobKind,
+  readStoredNumber,
+} from '../../application/stored-shapes.js';
 import { abortableWait } from '../../application/abortable-wait.js';
 import { decodeText, encodeText } from './codec.js';
 import type { PostgresDatabase } from './database.js';
@@ -46,6 +50,7 @@ export class PostgresJobQueue implements JobQueue {
          set owner = $1, due_at = $3::float8 + $4::float8, attempts = j.attempts + 1
          from (select studio_id, entity_kind, entity_id, kind, due_at, seq from ${this.db.s}.jobs
                where due_at <= $3::float8
+                 and kind = any($5::text[])
                order by due_at, seq
                limit $2
                for update skip locked) c
@@ -55,15 +60,20 @@ export class PostgresJobQueue implements JobQueue {
                    c.due_at as was_due, c.seq
        )
        select studio_id, entity_kind, entity_id, kind, attempts, due_at from claimed order by was_due, seq`,
-      [encodeText(workerId), Math.floor(limit), now, leaseMs],
+      [encodeText(workerId), Math.floor(limit), now, leaseMs, [...JOB_KINDS]],
     );
-    return rows.map((row) => ({
-      studioId: decodeText(row.studio_id),
-      entity: { kind: decodeText(row.entity_kind) as EntityKind, id: decodeText(row.entity_id) },
-      kind: decodeText(row.kind) as JobKind,
-      attempts: row.attempts,
-      leaseUntil: row.due_at,
-    }));
+    return rows.map((row) => {
+      const studioId = decodeText(row.studio_id);
+      const id = decodeText(row.entity_id);
+      const at = { table: `${this.db.schema}.jobs`, key: `${studioId}/${row.entity_kind}/${id}/${row.kind}` };
+      return {
+        studioId,
+        entity: { kind: readStoredEntityKind(decodeText(row.entity_kind), at), id },
+        kind: readStoredJobKind(decodeText(row.kind), at),
+        attempts: readStoredNumber(row.attempts, at, 'attempts'),
+        leaseUntil: readStoredNumber(row.due_at, at, 'due_at'),
+      };
+    });
   }
 
   async renew(job: JobKey, workerId: string, leaseMs: number, now: number): Promise<boolean> {

@@ -3,19 +3,29 @@ import type {
   SessionViewRow,
   SessionViews,
 } from '../../application/ports/session-views.js';
-import type { ExistingSession, StreamingSessionStateName } from '../../domain/index.js';
-import { decodeJson, encodeText } from './codec.js';
+import { readStoredNumber, readStoredSession } from '../../application/stored-shapes.js';
+import type { StreamingSessionStateName } from '../../domain/index.js';
+import { decodeJson, decodeText, encodeText } from './codec.js';
 import type { PostgresDatabase } from './database.js';
 
 interface ViewRow {
+  studio_id: string;
+  session_id: string;
   version: string;
   session: string;
 }
 
-const toRow = (row: ViewRow): SessionViewRow => ({
-  version: Number(row.version),
-  session: decodeJson(row.session) as ExistingSession,
-});
+/** A row as this release reads it: its session checked against the stored shape, never cast. */
+function toRow(db: PostgresDatabase, row: ViewRow): SessionViewRow {
+  const at = {
+    table: `${db.schema}.session_views`,
+    key: `${decodeText(row.studio_id)}/${decodeText(row.session_id)}`,
+  };
+  return {
+    version: readStoredNumber(row.version, at, 'version'),
+    session: readStoredSession(decodeJson(row.session), at),
+  };
+}
 
 /**
  * The sessions view on PostgreSQL: the `session_views` table that the event store's commit writes in the
@@ -28,12 +38,12 @@ export class PostgresSessionViews implements SessionViews {
   async get(studioId: string, sessionId: string): Promise<SessionViewRow | undefined> {
     const { rows } = await this.db.query<ViewRow>(
       'view-get',
-      `select version, session::text as session from ${this.db.s}.session_views
+      `select studio_id, session_id, version, session::text as session from ${this.db.s}.session_views
        where studio_id = $1 and session_id = $2`,
       [encodeText(studioId), encodeText(sessionId)],
     );
     const row = rows[0];
-    return row === undefined ? undefined : toRow(row);
+    return row === undefined ? undefined : toRow(this.db, row);
   }
 
   async list(studioId: string, query: SessionListQuery): Promise<readonly SessionViewRow[]> {
@@ -41,7 +51,7 @@ export class PostgresSessionViews implements SessionViews {
     // One prepared statement for every combination of filters: a filter left null matches everything.
     const { rows } = await this.db.query<ViewRow>(
       'view-list',
-      `select version, session::text as session from ${this.db.s}.session_views
+      `select studio_id, session_id, version, session::text as session from ${this.db.s}.session_views
        where studio_id = $1
          and ($2::text is null or created_by = $2)
          and ($3::text is null or owned_by = $3)
@@ -61,7 +71,7 @@ export class PostgresSessionViews implements SessionViews {
         Math.floor(query.limit),
       ],
     );
-    return rows.map(toRow);
+    return rows.map((row) => toRow(this.db, row));
   }
 
   async countInProgress(): Promise<number> {

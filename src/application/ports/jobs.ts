@@ -73,7 +73,9 @@ export interface JobQueueStats {
 export interface JobQueue {
   /**
    * Claims up to `limit` jobs that are due at `now` and that nobody holds (or whose lease has ended),
-   * oldest due first, for `leaseMs`. Each claim counts as an attempt.
+   * oldest due first, for `leaseMs`. Each claim counts as an attempt. Only jobs of the kinds this release
+   * runs are claimed: a row of another kind (written by a newer release, or by hand) is left for a process
+   * that can run it, never handed to a step as something it is not.
    */
   claim(workerId: string, limit: number, leaseMs: number, now: number): Promise<readonly ClaimedJob[]>;
 
