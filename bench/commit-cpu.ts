@@ -55,7 +55,7 @@ async function main(): Promise<void> {
     // The rows of the create in studio 0, the floor's template too.
     const template = await captureTemplate(pool, open.schema!, first!);
     const token = await pool.query<{ fingerprint: string; expires_at: number }>(
-      `select fingerprint, expires_at from "${open.schema!}".client_tokens where session_id = $1`,
+      `select fingerprint, expires_at from "${open.schema!}".client_tokens where entity_id = $1`,
       [first!],
     );
     await migrate(pool, { schema: floorSchema });
@@ -98,15 +98,22 @@ async function main(): Promise<void> {
           },
         ],
         views: [
-          { studioId: studio, sessionId, version: 1, session: swap(template.session, sessionId) as never },
+          {
+            studioId: studio,
+            entity: { kind: 'session', id: sessionId },
+            version: 1,
+            body: swap(template.session, sessionId) as never,
+          },
         ],
-        schedule: [{ studioId: studio, sessionId, kind: 'provision', dueAt: now }],
+        schedule: [
+          { studioId: studio, entity: { kind: 'session', id: sessionId }, kind: 'provision', dueAt: now },
+        ],
         clientToken: {
           studioId: studio,
           operation: 'CreateStreamingSession',
           clientToken: `commit-cpu-${String(n)}`,
           fingerprint: token.rows[0]!.fingerprint,
-          sessionId,
+          entity: { kind: 'session', id: sessionId },
           expiresAt: now + 3_600_000,
         },
       };

@@ -168,18 +168,20 @@ async function run(): Promise<void> {
         views: [
           {
             studioId: studio,
-            sessionId,
+            entity: { kind: 'session', id: sessionId },
             version: 1,
-            session: { ...parsed.session, session: { ...parsed.session.session, sessionId } },
+            body: { ...parsed.session, session: { ...parsed.session.session, sessionId } },
           },
         ],
-        schedule: [{ studioId: studio, sessionId, kind: 'provision', dueAt: 0 }],
+        schedule: [
+          { studioId: studio, entity: { kind: 'session', id: sessionId }, kind: 'provision', dueAt: 0 },
+        ],
         clientToken: {
           studioId: studio,
           operation: 'CreateStreamingSession',
           clientToken: randomUUID(),
           fingerprint: 'fingerprint',
-          sessionId,
+          entity: { kind: 'session', id: sessionId },
           expiresAt: Date.now() + 86_400_000,
         },
       };

@@ -54,12 +54,13 @@ with st as (insert into ${s}.streams (stream_id, studio_id, version) values ($1,
          union all
          select $3, (select version from lg), $2, nextval('${s}.event_position'), 'SessionSlotReserved', 1, $5::jsonb,
                 now(), pg_current_xact_id()),
-  tk as (insert into ${s}.client_tokens (studio_id, operation, client_token, fingerprint, session_id, expires_at)
-         values ($2, 'CreateStreamingSession', $8, 'fingerprint', $9, 1e15)),
+  tk as (insert into ${s}.client_tokens
+           (studio_id, operation, client_token, fingerprint, entity_kind, entity_id, expires_at)
+         values ($2, 'CreateStreamingSession', $8, 'fingerprint', 'session', $9, 1e15)),
   vw as (insert into ${s}.session_views
            (studio_id, session_id, version, state, created_at, created_by, owned_by, session)
          values ($2, $9, 1, 'CREATE_IN_PROGRESS', 1.7e12, 'creator', 'owner', $7::jsonb))
-insert into ${s}.jobs (studio_id, session_id, kind, due_at) values ($2, $9, 'provision', 0)`;
+insert into ${s}.jobs (studio_id, entity_kind, entity_id, kind, due_at) values ($2, 'session', $9, 'provision', 0)`;
 
 const withSession = (template: string, from: string, to: string): string => template.split(from).join(to);
 

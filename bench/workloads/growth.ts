@@ -101,9 +101,11 @@ async function seed(
        order by x.g`,
     );
     await client.query(
-      `insert into ${s}.client_tokens (studio_id, operation, client_token, fingerprint, session_id, expires_at)
-       select c.studio_id, c.operation, x.token, c.fingerprint, x.sid, c.expires_at
-       from seed_ids x join ${s}.client_tokens c on c.studio_id = x.studio_id and c.session_id = x.tmpl`,
+      `insert into ${s}.client_tokens
+         (studio_id, operation, client_token, fingerprint, entity_kind, entity_id, expires_at)
+       select c.studio_id, c.operation, x.token, c.fingerprint, c.entity_kind, x.sid, c.expires_at
+       from seed_ids x join ${s}.client_tokens c
+         on c.studio_id = x.studio_id and c.entity_kind = 'session' and c.entity_id = x.tmpl`,
     );
     await client.query(
       `insert into ${s}.session_views (studio_id, session_id, version, state, created_at, created_by, owned_by, session)
@@ -111,9 +113,10 @@ async function seed(
        from seed_ids x join ${s}.session_views v on v.studio_id = x.studio_id and v.session_id = x.tmpl`,
     );
     await client.query(
-      `insert into ${s}.jobs (studio_id, session_id, kind, owner, due_at, attempts, last_error)
-       select j.studio_id, x.sid, j.kind, j.owner, j.due_at, j.attempts, j.last_error
-       from seed_ids x join ${s}.jobs j on j.studio_id = x.studio_id and j.session_id = x.tmpl`,
+      `insert into ${s}.jobs (studio_id, entity_kind, entity_id, kind, owner, due_at, attempts, last_error)
+       select j.studio_id, j.entity_kind, x.sid, j.kind, j.owner, j.due_at, j.attempts, j.last_error
+       from seed_ids x join ${s}.jobs j
+         on j.studio_id = x.studio_id and j.entity_kind = 'session' and j.entity_id = x.tmpl`,
     );
     // The ledgers: version and snapshot as the commits would have left them.
     const { rows } = await client.query<{ studio_id: string; n: string }>(
