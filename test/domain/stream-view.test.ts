@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { formatTimestamp } from 'nimble-streaming-sessions/domain';
 import {
+  LIVE_STREAMS_QUOTA_NAME,
   STREAMING_SESSION_STREAM_EVENT_TYPES,
   STREAMING_SESSION_STREAM_STATES,
   STREAMING_SESSION_STREAM_STATUS_CODES,
@@ -128,6 +129,7 @@ describe('the values, against the service model', () => {
     expect(STREAM_LIMITS.maxExpirationInSeconds).toBe(bounds.max);
     expect(STREAM_LIMITS.defaultExpirationInSeconds).toBe(120);
     expect(STREAM_LIMITS.defaultMaxLiveStreamsPerSession).toBe(5);
+    expect(LIVE_STREAMS_QUOTA_NAME).toBe('Live streams per streaming session');
   });
 
   it('the request carries expirationInSeconds in that shape, and the stream has no id pattern to follow', () => {
