@@ -22,6 +22,7 @@ export default defineConfig({
       'test/application/create-errors.test.ts',
       'test/application/standing.test.ts',
       'test/application/client-token-retention.test.ts',
+      'test/application/two-processes.test.ts',
     ],
   },
 });
