@@ -46,7 +46,9 @@ describe('the quota ledger across two services (in memory)', () => {
       () => {
         throw new Error('the studio is full');
       },
-      (error) => expect(error.type).toBe('ServiceQuotaExceededException'),
+      (error) => {
+        expect(error.type).toBe('ServiceQuotaExceededException');
+      },
     );
     await b.provisionAll();
     (await remove(b, first))._unsafeUnwrap();
@@ -88,8 +90,9 @@ describe('the quota ledger across two services (in memory)', () => {
       () => {
         throw new Error('the studio is full');
       },
-      (error) =>
-        expect(error).toMatchObject({ type: 'ServiceQuotaExceededException', context: { current: '3' } }),
+      (error) => {
+        expect(error).toMatchObject({ type: 'ServiceQuotaExceededException', context: { current: '3' } });
+      },
     );
     await Promise.all([a.sessions.close(), b.sessions.close()]);
   });
