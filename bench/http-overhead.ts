@@ -8,15 +8,14 @@
  *
  *   npm run --prefix bench http-overhead        (BENCH_CONNECTIONS=8, BENCH_SECONDS=3, BENCH_ROUNDS=5)
  */
-import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { cpus, loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import {
   BARE_REQUEST,
   load,
   signedRequests,
-  startServer,
+  askServer,
+  startBenchServer,
   type Request,
   type Server,
 } from './lib/http-client.js';
@@ -26,27 +25,6 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const PROFILE = process.env.BENCH_PROFILE === '1';
-
-function start(kind: string): Promise<Server> {
-  return startServer(
-    fileURLToPath(new URL('./lib/http-server.ts', import.meta.url)),
-    [kind],
-    ['--import', 'tsx'],
-  );
-}
-
-function ask<T>(child: ChildProcess, message: object, key: string): Promise<T> {
-  return new Promise((resolve) => {
-    const listener = (reply: Record<string, unknown>) => {
-      if (key in reply) {
-        child.off('message', listener);
-        resolve(reply[key] as T);
-      }
-    };
-    child.on('message', listener);
-    child.send(message);
-  });
-}
 
 interface Case {
   readonly name: string;
@@ -60,9 +38,9 @@ interface Round {
 }
 
 async function round(c: Case, seconds: number): Promise<Round> {
-  const before = await ask<number>(c.server.child, { cpu: true }, 'cpuUs');
+  const before = await askServer<number>(c.server.child, { cpu: true }, 'cpuUs');
   const result = await load(c.name, c.server.url, c.request, CONNECTIONS, seconds);
-  const used = (await ask<number>(c.server.child, { cpu: true }, 'cpuUs')) - before;
+  const used = (await askServer<number>(c.server.child, { cpu: true }, 'cpuUs')) - before;
   return { rate: result['2xx'] / result.duration, cpuUs: used / Math.max(1, result['2xx']) };
 }
 
@@ -71,8 +49,8 @@ const median = (values: readonly number[]): number => {
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 };
 
-const app = await start('app');
-const bare = await start('bare');
+const app = await startBenchServer('app');
+const bare = await startBenchServer('bare');
 try {
   const requests = await signedRequests(app.url);
   const cases: Case[] = [
@@ -98,9 +76,9 @@ try {
   process.stdout.write(`${lines.join('\n')}\n`);
   if (PROFILE) {
     for (const c of cases) {
-      await ask(c.server.child, { profile: 'start' }, 'profiling');
+      await askServer(c.server.child, { profile: 'start' }, 'profiling');
       const answered = (await load(c.name, c.server.url, c.request, CONNECTIONS, SECONDS))['2xx'];
-      const stopped = await ask<{ profile: CpuProfile; from: number; to: number }>(
+      const stopped = await askServer<{ profile: CpuProfile; from: number; to: number }>(
         c.server.child,
         { profile: 'stop' },
         'stopped',

@@ -3,6 +3,7 @@
  * SDK v3 signs them (with the demo seed's artist), and autocannon runs that fail on any non-2xx answer.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -58,6 +59,29 @@ export async function startServer(
     });
   });
   return { url, child };
+}
+
+/** The benchmark's own server (`lib/http-server.ts`) in a child process: the `app` or the `bare` one. */
+export function startBenchServer(kind: 'app' | 'bare'): Promise<Server> {
+  return startServer(
+    fileURLToPath(new URL('./http-server.ts', import.meta.url)),
+    [kind],
+    ['--import', 'tsx'],
+  );
+}
+
+/** Sends the server child a message and waits for the reply that carries `key`. */
+export function askServer<T>(child: ChildProcess, message: object, key: string): Promise<T> {
+  return new Promise((resolve) => {
+    const listener = (reply: Record<string, unknown>) => {
+      if (key in reply) {
+        child.off('message', listener);
+        resolve(reply[key] as T);
+      }
+    };
+    child.on('message', listener);
+    child.send(message);
+  });
 }
 
 /** Signs once: the signature stays valid for the whole run (X-Amz-Date may be 15 minutes old). */

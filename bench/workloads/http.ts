@@ -3,14 +3,13 @@
  * in-memory storage) beside a bare fastify endpoint that parses the same JSON body and answers 200, with
  * autocannon at 1, 8 and 32 connections. Servers run in child processes.
  */
-import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import {
   BARE_REQUEST,
   load,
   signedRequests,
-  startServer,
+  askServer,
+  startBenchServer,
   type Request,
   type Server,
 } from '../lib/http-client.js';
@@ -31,27 +30,6 @@ export const BARE = 'bare fastify';
 export const HTTP_CREATE = 'CreateStreamingSession';
 export const HTTP_GET = 'GetStreamingSession';
 
-function start(kind: string): Promise<Server> {
-  return startServer(
-    fileURLToPath(new URL('../lib/http-server.ts', import.meta.url)),
-    [kind],
-    ['--import', 'tsx'],
-  );
-}
-
-function ask<T>(child: ChildProcess, message: object, key: string): Promise<T> {
-  return new Promise((resolve) => {
-    const listener = (reply: Record<string, unknown>) => {
-      if (key in reply) {
-        child.off('message', listener);
-        resolve(reply[key] as T);
-      }
-    };
-    child.on('message', listener);
-    child.send(message);
-  });
-}
-
 interface HttpCase {
   readonly name: string;
   readonly server: Server;
@@ -59,7 +37,8 @@ interface HttpCase {
 }
 
 /** CPU time the server process has used so far (µs), as it reports it. */
-const serverCpu = (server: Server): Promise<number> => ask<number>(server.child, { cpu: true }, 'cpuUs');
+const serverCpu = (server: Server): Promise<number> =>
+  askServer<number>(server.child, { cpu: true }, 'cpuUs');
 
 async function runOnce(c: HttpCase, connections: number, seconds: number): Promise<Run & { ok: number }> {
   const before = await serverCpu(c.server);
@@ -78,8 +57,8 @@ async function runOnce(c: HttpCase, connections: number, seconds: number): Promi
 }
 
 export async function httpWorkload(profile: Profiler): Promise<WorkloadResult> {
-  const app = await start('app');
-  const bare = await start('bare');
+  const app = await startBenchServer('app');
+  const bare = await startBenchServer('bare');
   try {
     const requests = await signedRequests(app.url);
     let creates = 1;
@@ -131,10 +110,10 @@ export async function httpWorkload(profile: Profiler): Promise<WorkloadResult> {
         [{ ...table, ratios: [{ of: c.name, to: BARE }] }],
         `http-${c.name === HTTP_CREATE ? 'create' : 'get'}`,
         async () => {
-          await ask(app.child, { profile: 'start' }, 'profiling');
+          await askServer(app.child, { profile: 'start' }, 'profiling');
           const run = await runOnce(c, 32, 3);
           if (c.name === HTTP_CREATE) creates += run.ok;
-          const stopped = await ask<{ profile: CpuProfile; from: number; to: number }>(
+          const stopped = await askServer<{ profile: CpuProfile; from: number; to: number }>(
             app.child,
             { profile: 'stop' },
             'stopped',
@@ -145,7 +124,7 @@ export async function httpWorkload(profile: Profiler): Promise<WorkloadResult> {
         { inProcess: false },
       );
     }
-    const { sessions, created } = await ask<{ sessions: number; created: number }>(
+    const { sessions, created } = await askServer<{ sessions: number; created: number }>(
       app.child,
       { count: true },
       'count',
